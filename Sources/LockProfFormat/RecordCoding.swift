@@ -1,0 +1,219 @@
+/// The byte layout of each record inside a chunk: `tag` (one byte), `length` (varint, bytes of
+/// the body), then the body. A reader skips a body whose tag it does not know and ignores bytes
+/// after the fields it knows, so fields can be appended and records added without breaking older
+/// readers. docs/trace-format.md mirrors this file; change both together.
+enum RecordTag: UInt8 {
+    case process = 1
+    case thread = 2
+    case lock = 3
+    case module = 4
+    case stack = 5
+    case symbol = 6
+    case contention = 7
+    case release = 8
+    case lockStatistics = 9
+    case drops = 10
+    case checkpoint = 11
+    case end = 12
+}
+
+/// Event times inside one chunk are written as zigzag deltas from the previous event time of the
+/// same chunk; each chunk starts again from zero, so every chunk decodes on its own.
+struct ChunkClock {
+    var previous: UInt64 = 0
+
+    mutating func delta(to time: UInt64) -> Int64 {
+        defer { previous = time }
+        return Int64(bitPattern: time &- previous)
+    }
+
+    mutating func time(adding delta: Int64) -> UInt64 {
+        previous = previous &+ UInt64(bitPattern: delta)
+        return previous
+    }
+}
+
+extension TraceRecord {
+    var tag: RecordTag {
+        switch self {
+        case .process: .process
+        case .thread: .thread
+        case .lock: .lock
+        case .module: .module
+        case .stack: .stack
+        case .symbol: .symbol
+        case .contention: .contention
+        case .release: .release
+        case .lockStatistics: .lockStatistics
+        case .drops: .drops
+        case .checkpoint: .checkpoint
+        case .end: .end
+        }
+    }
+
+    /// Writes the body (without tag and length).
+    func encodeBody(into sink: inout ByteSink, clock: inout ChunkClock) {
+        switch self {
+        case .process(let r):
+            sink.varint(UInt64(UInt32(bitPattern: r.pid)))
+            sink.string(r.processName)
+            sink.varint(r.startWallNanoseconds)
+            sink.varint(r.startNanoseconds)
+            sink.string(r.clockSource)
+        case .thread(let r):
+            sink.varint(r.threadID)
+            sink.varint(r.systemThreadID)
+            sink.string(r.name)
+        case .lock(let r):
+            sink.varint(r.lockID)
+            sink.byte(r.kind.rawValue)
+            sink.string(r.name)
+            sink.string(r.site)
+        case .module(let r):
+            sink.varint(r.moduleID)
+            sink.string(r.path)
+            sink.varint(r.baseAddress)
+        case .stack(let r):
+            sink.varint(r.stackID)
+            sink.varint(UInt64(r.frames.count))
+            for frame in r.frames {
+                sink.varint(frame.moduleID)
+                sink.varint(frame.offset)
+            }
+        case .symbol(let r):
+            sink.varint(r.frame.moduleID)
+            sink.varint(r.frame.offset)
+            sink.string(r.function)
+            sink.string(r.file ?? "")
+            sink.varint(r.line ?? 0)
+        case .contention(let r):
+            sink.varint(r.lockID)
+            sink.varint(r.threadID)
+            sink.signedVarint(clock.delta(to: r.timeNanoseconds))
+            sink.varint(r.waitNanoseconds)
+            sink.varint(r.waiterStackID)
+            sink.varint(r.holderStackID)
+            sink.byte(r.timedOut ? 1 : 0)
+        case .release(let r):
+            sink.varint(r.lockID)
+            sink.varint(r.threadID)
+            sink.signedVarint(clock.delta(to: r.timeNanoseconds))
+            sink.varint(r.holdNanoseconds)
+            sink.varint(r.holderStackID)
+            sink.byte(r.holdMeasuredFromAcquisition ? 1 : 0)
+        case .lockStatistics(let r):
+            sink.varint(r.lockID)
+            sink.varint(r.acquisitions)
+            sink.varint(r.contendedAcquisitions)
+            sink.varint(r.failedTryLocks)
+            sink.varint(r.timeouts)
+            sink.varint(r.waitNanoseconds)
+            sink.varint(r.maximumWaitNanoseconds)
+            sink.varint(r.sampledHolds)
+            sink.varint(r.sampledHoldNanoseconds)
+            sink.varint(r.blockingHolds)
+            sink.varint(r.blockingHoldNanoseconds)
+            let histogram = r.waitHistogram.prefix(TraceLimits.histogramBuckets)
+            let used = histogram.lastIndex(where: { $0 != 0 }).map { $0 + 1 } ?? 0
+            sink.varint(UInt64(used))
+            for bucket in histogram.prefix(used) { sink.varint(bucket) }
+        case .drops(let r):
+            sink.varint(r.threadID)
+            sink.varint(r.droppedEvents)
+        case .checkpoint(let r):
+            sink.varint(r.timeNanoseconds)
+        case .end(let r):
+            sink.varint(r.timeNanoseconds)
+        }
+    }
+
+    /// Reads one body of a known tag. Bytes after the known fields are ignored (newer writers
+    /// may append fields).
+    static func decodeBody(
+        tag: RecordTag, from source: inout ByteSource, clock: inout ChunkClock
+    ) throws(DecodeFailure) -> TraceRecord {
+        switch tag {
+        case .process:
+            let pid = Int32(bitPattern: try source.varint32())
+            let name = try source.string()
+            let wall = try source.varint()
+            let start = try source.varint()
+            let clockSource = try source.string()
+            return .process(
+                ProcessRecord(
+                    pid: pid, processName: name, startWallNanoseconds: wall, startNanoseconds: start,
+                    clockSource: clockSource))
+        case .thread:
+            return .thread(
+                ThreadRecord(
+                    threadID: try source.varint32(), systemThreadID: try source.varint(),
+                    name: try source.string()))
+        case .lock:
+            let lockID = try source.varint32()
+            let rawKind = try source.byte()
+            guard let kind = LockKind(rawValue: rawKind) else {
+                throw DecodeFailure(reason: "lock \(lockID) has unknown kind \(rawKind)")
+            }
+            return .lock(
+                LockRecord(lockID: lockID, kind: kind, name: try source.string(), site: try source.string()))
+        case .module:
+            return .module(
+                ModuleRecord(
+                    moduleID: try source.varint32(), path: try source.string(), baseAddress: try source.varint()))
+        case .stack:
+            let stackID = try source.varint32()
+            let count = try source.count(limit: TraceLimits.maximumFrames, minimumBytes: 2)
+            var frames: [Frame] = []
+            frames.reserveCapacity(count)
+            for _ in 0..<count {
+                frames.append(Frame(moduleID: try source.varint32(), offset: try source.varint()))
+            }
+            return .stack(StackRecord(stackID: stackID, frames: frames))
+        case .symbol:
+            let frame = Frame(moduleID: try source.varint32(), offset: try source.varint())
+            let function = try source.string()
+            let file = try source.string()
+            let line = try source.varint32()
+            return .symbol(
+                SymbolRecord(
+                    frame: frame, function: function, file: file.isEmpty ? nil : file,
+                    line: line == 0 ? nil : line))
+        case .contention:
+            return .contention(
+                ContentionRecord(
+                    lockID: try source.varint32(), threadID: try source.varint32(),
+                    timeNanoseconds: clock.time(adding: try source.signedVarint()),
+                    waitNanoseconds: try source.varint(), waiterStackID: try source.varint32(),
+                    holderStackID: try source.varint32(), timedOut: try source.byte() != 0))
+        case .release:
+            return .release(
+                ReleaseRecord(
+                    lockID: try source.varint32(), threadID: try source.varint32(),
+                    timeNanoseconds: clock.time(adding: try source.signedVarint()),
+                    holdNanoseconds: try source.varint(), holderStackID: try source.varint32(),
+                    holdMeasuredFromAcquisition: try source.byte() != 0))
+        case .lockStatistics:
+            var r = LockStatisticsRecord(lockID: try source.varint32())
+            r.acquisitions = try source.varint()
+            r.contendedAcquisitions = try source.varint()
+            r.failedTryLocks = try source.varint()
+            r.timeouts = try source.varint()
+            r.waitNanoseconds = try source.varint()
+            r.maximumWaitNanoseconds = try source.varint()
+            r.sampledHolds = try source.varint()
+            r.sampledHoldNanoseconds = try source.varint()
+            r.blockingHolds = try source.varint()
+            r.blockingHoldNanoseconds = try source.varint()
+            let buckets = try source.count(limit: TraceLimits.histogramBuckets)
+            r.waitHistogram.reserveCapacity(buckets)
+            for _ in 0..<buckets { r.waitHistogram.append(try source.varint()) }
+            return .lockStatistics(r)
+        case .drops:
+            return .drops(DropRecord(threadID: try source.varint32(), droppedEvents: try source.varint()))
+        case .checkpoint:
+            return .checkpoint(CheckpointRecord(timeNanoseconds: try source.varint()))
+        case .end:
+            return .end(EndRecord(timeNanoseconds: try source.varint()))
+        }
+    }
+}

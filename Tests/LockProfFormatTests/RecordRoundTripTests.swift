@@ -1,0 +1,59 @@
+import Testing
+@testable import LockProfFormat
+
+@Suite struct RecordRoundTripTests {
+    @Test func everyRecordKindSurvivesEncodingAndDecoding() throws {
+        let (records, summary) = try readBack(traceBytes([everyKindOfRecord]))
+        #expect(records == everyKindOfRecord)
+        #expect(summary.damage.isEmpty)
+        #expect(summary.chunks == 1)
+        #expect(summary.records == everyKindOfRecord.count)
+    }
+
+    @Test func eventTimesRestartInEveryChunkSoChunksDecodeOnTheirOwn() throws {
+        let first = ContentionRecord(lockID: 1, threadID: 1, timeNanoseconds: 900, waitNanoseconds: 5, waiterStackID: 0, holderStackID: 0)
+        let second = ContentionRecord(lockID: 1, threadID: 2, timeNanoseconds: 100, waitNanoseconds: 5, waiterStackID: 0, holderStackID: 0)
+        let bytes = traceBytes([[.contention(first)], [.contention(second)]])
+        let (records, _) = try readBack(bytes)
+        #expect(records == [.contention(first), .contention(second)])
+    }
+
+    @Test func trailingEmptyHistogramBucketsAreNotWritten() throws {
+        let full = LockStatisticsRecord(lockID: 1, waitHistogram: [1, 0, 3, 0, 0, 0])
+        let (records, _) = try readBack(traceBytes([[.lockStatistics(full)]]))
+        #expect(records == [.lockStatistics(LockStatisticsRecord(lockID: 1, waitHistogram: [1, 0, 3]))])
+    }
+
+    @Test func unknownRecordTagsAreSkippedAndKnownOnesKept() throws {
+        // A newer writer's record (tag 200, 3-byte body) between two records we know.
+        var encoder = ChunkEncoder()
+        encoder.append(.checkpoint(CheckpointRecord(timeNanoseconds: 1)))
+        var chunk = encoder.finishChunk(sequence: 0)
+        let known = Array(chunk[TraceFileLayout.chunkHeaderSize...])
+        let payload = known + [200, 3, 9, 9, 9] + known
+        chunk = Self.frame(payload: payload, sequence: 0, records: 3)
+        let (records, summary) = try readBack(TraceFileLayout.fileHeader() + chunk)
+        #expect(records == [.checkpoint(CheckpointRecord(timeNanoseconds: 1)), .checkpoint(CheckpointRecord(timeNanoseconds: 1))])
+        #expect(summary.damage.isEmpty)
+    }
+
+    @Test func crc32cMatchesTheStandardCheckValue() {
+        #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let whole = CRC32C.checksum(long)
+        let pieces = CRC32C.checksum(Array(long[333...]), continuing: CRC32C.checksum(Array(long[..<333])))
+        #expect(whole == pieces)
+    }
+
+    /// Frames a hand-made payload the way ``ChunkEncoder`` does.
+    static func frame(payload: [UInt8], sequence: UInt64, records: UInt32) -> [UInt8] {
+        var header = ByteSink()
+        header.bytes += TraceFileLayout.chunkMagic
+        header.fixed32(UInt32(payload.count))
+        header.fixed64(sequence)
+        header.fixed32(records)
+        header.fixed32(CRC32C.checksum(payload))
+        header.fixed32(CRC32C.checksum(Array(header.bytes[4..<24])))
+        return header.bytes + payload
+    }
+}
