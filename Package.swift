@@ -1,13 +1,34 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Dependencies point one way only:
+//   CLibunwind ← CLockProfSupport ← LockProf → LockProfFormat ← LockProfAnalysis ← lockprof
+// `lockprof` also uses LockProf, to run the built-in demo workload.
 let package = Package(
     name: "lockprof",
+    platforms: [.macOS(.v15)],
     products: [
+        .library(name: "LockProf", targets: ["LockProf"]),
         .library(name: "LockProfFormat", targets: ["LockProfFormat"]),
+        .library(name: "LockProfAnalysis", targets: ["LockProfAnalysis"]),
     ],
     targets: [
+        .systemLibrary(
+            name: "CLibunwind",
+            pkgConfig: "libunwind",
+            providers: [.apt(["libunwind-dev"])]
+        ),
+        .target(
+            name: "CLockProfSupport",
+            dependencies: ["CLibunwind"],
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("unwind"), .linkedLibrary("dl")]
+        ),
         .target(name: "LockProfFormat"),
+        .target(name: "LockProf", dependencies: ["CLockProfSupport", "LockProfFormat"]),
+        .target(name: "LockProfAnalysis", dependencies: ["LockProfFormat"]),
         .testTarget(name: "LockProfFormatTests", dependencies: ["LockProfFormat"]),
+        .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat"]),
+        .testTarget(name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfFormat"]),
     ]
 )

@@ -1,0 +1,134 @@
+// The only C in lockprof: what Swift cannot reach directly or cheaply.
+// Clock (rdtsc or CLOCK_MONOTONIC), thread ids and names, a thread-local slot with an exit hook,
+// stack capture (libunwind's unw_backtrace), module lookup (dladdr1), futex, process identity.
+#ifndef CLOCKPROF_SUPPORT_H
+#define CLOCKPROF_SUPPORT_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: Clock
+
+/// Calibration of the time-stamp counter against CLOCK_MONOTONIC, set once by lockprof_clock_init.
+/// When `uses_tsc` is 0 the clock reads CLOCK_MONOTONIC instead.
+typedef struct {
+    uint64_t base_ticks;
+    uint64_t base_ns;
+    uint64_t mult;  // ns = base_ns + ((ticks - base_ticks) * mult) >> 32
+    int uses_tsc;
+} lockprof_clock_calibration_t;
+
+extern lockprof_clock_calibration_t lockprof_clock_calibration;
+
+/// Calibrates the TSC (about 5 ms) when the CPU has an invariant one; otherwise keeps
+/// CLOCK_MONOTONIC. Call once before recording; later calls do nothing.
+void lockprof_clock_init(void);
+
+/// CLOCK_MONOTONIC in nanoseconds.
+uint64_t lockprof_monotonic_ns(void);
+
+/// CLOCK_REALTIME in nanoseconds since the Unix epoch.
+uint64_t lockprof_wall_ns(void);
+
+/// "tsc" or "monotonic".
+const char *lockprof_clock_source(void);
+
+/// Nanoseconds on the monotonic time line: rdtsc scaled (≈15 ns) or clock_gettime (≈36 ns).
+static inline __attribute__((always_inline)) uint64_t lockprof_now_ns(void) {
+#if defined(__x86_64__)
+    if (__builtin_expect(lockprof_clock_calibration.uses_tsc, 1)) {
+        uint64_t ticks = __builtin_ia32_rdtsc();
+        unsigned __int128 scaled =
+            (unsigned __int128)(ticks - lockprof_clock_calibration.base_ticks) * lockprof_clock_calibration.mult;
+        return lockprof_clock_calibration.base_ns + (uint64_t)(scaled >> 32);
+    }
+#endif
+    return lockprof_monotonic_ns();
+}
+
+/// A spin-wait hint to the CPU (x86 `pause`), used between polls of a lock word.
+static inline __attribute__((always_inline)) void lockprof_cpu_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+// MARK: Recording flag
+
+/// Non-zero while a recording session is running. Read on the contended path and on the
+/// 1-in-64 sampled acquisitions; written only by session start and stop.
+extern volatile int lockprof_recording_flag;
+
+static inline __attribute__((always_inline)) int lockprof_is_recording(void) {
+    return __atomic_load_n(&lockprof_recording_flag, __ATOMIC_RELAXED);
+}
+
+void lockprof_set_recording(int on);
+
+// MARK: Threads
+
+/// The kernel thread id of the calling thread (gettid, cached per thread).
+uint64_t lockprof_thread_id(void);
+
+/// An identity of the calling thread that costs one thread-local read (debug owner checks).
+uintptr_t lockprof_thread_token(void);
+
+/// Copies the calling thread's name into `buffer`; returns 0 on success.
+int lockprof_thread_name(char *buffer, size_t size);
+
+/// The calling thread's ring (opaque to C). NULL before the thread's first event;
+/// LOCKPROF_RING_RETIRED once the thread is exiting and its ring was handed back.
+extern __thread void *lockprof_thread_ring;
+#define LOCKPROF_RING_RETIRED ((void *)1)
+
+static inline __attribute__((always_inline)) void *lockprof_current_ring(void) { return lockprof_thread_ring; }
+
+/// Stores the calling thread's ring and arranges for `exit_callback(ring)` when the thread exits.
+void lockprof_set_current_ring(void *ring);
+
+/// Registers the function called with a thread's ring when that thread exits (set once).
+void lockprof_set_thread_exit_callback(void (*exit_callback)(void *ring));
+
+// MARK: Stacks and modules
+
+/// Captures up to `max` return addresses of the calling thread, innermost first, skipping
+/// `skip` frames above the caller. Returns the number captured. Uses unw_backtrace (≈235 ns).
+int lockprof_capture_stack(uint64_t *frames, int max, int skip);
+
+/// Finds the module containing `address`: writes its load bias (address − bias is the
+/// module-relative address symbolizers expect) and copies its path. Returns 0 when found.
+int lockprof_module_of(uint64_t address, uint64_t *bias, char *path, size_t path_size);
+
+/// The nearest exported symbol name for `address` (may be mangled); 0 when found.
+int lockprof_symbol_name(uint64_t address, char *name, size_t name_size);
+
+// MARK: Futex
+
+/// Sleeps while `*word == expected`, at most `timeout_ns` (negative: no limit).
+/// Returns 0 when woken (or the value differed), ETIMEDOUT on timeout, EINTR when interrupted.
+int lockprof_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
+
+/// Wakes up to `count` threads sleeping on `word`.
+void lockprof_futex_wake(uint32_t *word, int count);
+
+// MARK: Process
+
+int32_t lockprof_process_id(void);
+
+/// Copies the process's short name (/proc/self/comm) into `buffer`.
+void lockprof_process_name(char *buffer, size_t size);
+
+/// Copies the path of the running executable into `buffer`; returns 0 on success.
+int lockprof_executable_path(char *buffer, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,321 @@
+import CLockProfSupport
+import LockProfFormat
+import Synchronization
+
+// MARK: - The lock word and its protocol
+//
+// A LockCore is a futex mutex in the style of Drepper's "Futexes Are Tricky" (mutex 3), plus
+// the counters lockprof keeps about it, all in one 64-byte-aligned block of memory that never
+// moves (the futex needs a stable address, so it is not a Swift stored property).
+//
+// The word (UInt32 at offset 0):
+//   0  free
+//   1  held, nobody sleeping
+//   2  held, and a thread may be sleeping in futex_wait on the word
+//
+// - lock:    compareExchange 0 → 1 (acquiring). On failure the thread spins briefly, watching
+//            for 0 and retrying the 0 → 1 exchange; then it sleeps: exchange(2) (acquiring) and,
+//            while the old value was not 0, futex_wait(word, 2) and exchange(2) again. A thread
+//            that acquired with exchange(2) leaves the word at 2, so its unlock wakes someone:
+//            that is what makes a wake-up impossible to lose (a sleeper is always behind a 2).
+// - unlock:  exchange(0) (releasing); when the old value was 2, futex_wake(1).
+// - tryLock: compareExchange 0 → 1 only.
+//
+// Acquiring/releasing orderings make everything the holder wrote under the lock visible to the
+// next holder. Only the word is contended; every other field below is either written only by
+// the holder (under the lock), or updated with atomic read-modify-writes.
+//
+// The counters (UInt64 slots after the word):
+//   written only by the holder, with relaxed load + relaxed store (a plain `mov`, no `lock`
+//   prefix: they are "plain increments under the lock itself", yet a concurrent snapshot reads
+//   them without a data race):
+//     acquisitions, contended, waitNanoseconds, maximumWait, histogram, sampledHolds,
+//     sampledHoldNanoseconds, blockingHolds, blockingHoldNanoseconds, holdStart, holderStack,
+//     owner (debug builds only)
+//   updated with relaxed read-modify-writes, because their writers do not hold the lock:
+//     failedTryLocks, timeouts, timedOutWaitNanoseconds, sleepers
+//   firstWaiterArrival: compareExchange 0 → now by the first sleeper; reset by the holder.
+
+/// Indices of the 64-bit slots that follow the lock word.
+@usableFromInline
+enum LockSlot {
+    @usableFromInline static let acquisitions = 0
+    /// Time the current hold began when it is timed (low bit set: sampled), else 0.
+    @usableFromInline static let holdStart = 1
+    /// The holder's thread token in debug builds, for the non-owner unlock check.
+    @usableFromInline static let owner = 2
+    static let sleepers = 3
+    static let contended = 4
+    static let waitNanoseconds = 5
+    static let maximumWait = 6
+    static let sampledHolds = 7
+    static let sampledHoldNanoseconds = 8
+    static let blockingHolds = 9
+    static let blockingHoldNanoseconds = 10
+    static let failedTryLocks = 11
+    static let timeouts = 12
+    static let timedOutWaitNanoseconds = 13
+    static let firstWaiterArrival = 14
+    static let holderStack = 15
+    static let histogram = 16
+    static let count = histogram + TraceLimits.histogramBuckets
+}
+
+/// The machinery every profiled lock shares: the futex word, the exact counters, and the slow
+/// paths that time waits and record events. One of the two types (with ``ThreadRing``) that
+/// touch unsafe memory; the public locks are thin wrappers around it.
+///
+/// The fast paths are `@inlinable` so an uncontended `lock()`/`unlock()` compiles, in the
+/// caller's module, to one compare-exchange, two plain counter moves, a test, and one exchange.
+@usableFromInline
+final class LockCore: @unchecked Sendable {
+    // @unchecked Sendable: all mutable state is in `word`/`slots`, accessed only through
+    // atomics following the protocol above.
+
+    /// The futex word.
+    @usableFromInline let word: UnsafeMutablePointer<Atomic<UInt32>>
+    /// The counters, indexed by ``LockSlot``.
+    @usableFromInline let slots: UnsafeMutablePointer<Atomic<UInt64>>
+    /// Identity and description, as registered.
+    let identity: LockIdentity
+    private let memory: UnsafeMutableRawPointer
+
+    init(kind: LockKind, name: String?, fileID: StaticString, line: UInt) {
+        let site = "\(fileID):\(line)"
+        memory = UnsafeMutableRawPointer.allocate(byteCount: 8 + 8 * LockSlot.count, alignment: 64)
+        word = memory.bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+        word.initialize(to: Atomic(0))
+        slots = (memory + 8).bindMemory(to: Atomic<UInt64>.self, capacity: LockSlot.count)
+        for index in 0..<LockSlot.count { (slots + index).initialize(to: Atomic(0)) }
+        identity = LockRegistry.shared.register(
+            kind: kind, name: name ?? site, site: site, word: word, slots: slots)
+    }
+
+    deinit {
+        LockRegistry.shared.unregister(identity.lockID)
+        word.deinitialize(count: 1)
+        slots.deinitialize(count: LockSlot.count)
+        memory.deallocate()
+    }
+
+    // MARK: Fast paths (inlined into the caller)
+
+    @inlinable @inline(__always)
+    func lock() {
+        if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
+            countAcquisition()
+        } else {
+            _ = lockContended(timeoutNanoseconds: -1)
+        }
+        debugSetOwner()
+    }
+
+    @inlinable @inline(__always)
+    func tryLock() -> Bool {
+        if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
+            countAcquisition()
+            debugSetOwner()
+            return true
+        }
+        countFailedTryLock()
+        return false
+    }
+
+    @inlinable
+    func lock(timeoutNanoseconds: Int64) -> Bool {
+        if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
+            countAcquisition()
+        } else if !lockContended(timeoutNanoseconds: max(timeoutNanoseconds, 0)) {
+            return false
+        }
+        debugSetOwner()
+        return true
+    }
+
+    @inlinable @inline(__always)
+    func unlock() {
+        debugCheckAndClearOwner()
+        if _slowPath(slots[LockSlot.holdStart].load(ordering: .relaxed) != 0 || word.pointee.load(ordering: .relaxed) == 2) {
+            unlockSlow()
+            return
+        }
+        if _slowPath(word.pointee.exchange(0, ordering: .releasing) == 2) {
+            lockprof_futex_wake(futexAddress, 1)
+        }
+    }
+
+    /// Counts an uncontended acquisition; one in ``TraceLimits/holdSampleInterval`` is timed.
+    @inlinable @inline(__always)
+    func countAcquisition() {
+        let count = slots[LockSlot.acquisitions].load(ordering: .relaxed) &+ 1
+        slots[LockSlot.acquisitions].store(count, ordering: .relaxed)
+        if _slowPath(count & (TraceLimits.holdSampleInterval - 1) == 0) { startSampledHold() }
+    }
+
+    @inlinable @inline(__always)
+    func debugSetOwner() {
+        if _isDebugAssertConfiguration() {
+            slots[LockSlot.owner].store(UInt64(lockprof_thread_token()), ordering: .relaxed)
+        }
+    }
+
+    @inlinable @inline(__always)
+    func debugCheckAndClearOwner() {
+        if _isDebugAssertConfiguration() {
+            let owner = slots[LockSlot.owner].load(ordering: .relaxed)
+            if owner != UInt64(lockprof_thread_token()) { unlockedByNonOwner() }
+            slots[LockSlot.owner].store(0, ordering: .relaxed)
+        }
+    }
+
+    @usableFromInline
+    var futexAddress: UnsafeMutablePointer<UInt32> {
+        UnsafeMutableRawPointer(word).assumingMemoryBound(to: UInt32.self)
+    }
+
+    // MARK: Slow paths (out of line)
+
+    @usableFromInline @inline(never)
+    func unlockedByNonOwner() {
+        preconditionFailure("lockprof: '\(identity.name)' unlocked by a thread that does not hold it")
+    }
+
+    @usableFromInline @inline(never)
+    func countFailedTryLock() {
+        slots[LockSlot.failedTryLocks].wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// Times this hold (1 in 64 acquisitions) while recording. The low bit marks it sampled.
+    @usableFromInline @inline(never)
+    func startSampledHold() {
+        guard lockprof_is_recording() != 0 else { return }
+        slots[LockSlot.holdStart].store(lockprof_now_ns() | 1, ordering: .relaxed)
+    }
+
+    /// Waits for the lock; returns false when `timeoutNanoseconds` (≥ 0) passed first.
+    /// `timeoutNanoseconds < 0` waits forever.
+    @usableFromInline @inline(never)
+    func lockContended(timeoutNanoseconds: Int64) -> Bool {
+        let recording = lockprof_is_recording() != 0
+        let waitStart = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
+
+        // Spin briefly: most holds are shorter than a futex round trip.
+        for _ in 0..<LockCore.spinLimit {
+            if word.pointee.load(ordering: .relaxed) == 0,
+                word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged
+            {
+                acquiredAfterWait(since: waitStart, recording: recording, waiterStack: 0)
+                return true
+            }
+            spinPause()
+        }
+
+        // Sleep. The stack is captured now, while the thread would be waiting anyway.
+        slots[LockSlot.sleepers].wrappingAdd(1, ordering: .relaxed)
+        var waiterStack: UInt64 = 0
+        if recording {
+            _ = slots[LockSlot.firstWaiterArrival].compareExchange(expected: 0, desired: waitStart, ordering: .relaxed)
+            waiterStack = Recorder.captureStack(at: waitStart)
+        }
+        let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
+        while word.pointee.exchange(2, ordering: .acquiring) != 0 {
+            var remaining: Int64 = -1
+            if timeoutNanoseconds >= 0 {
+                let now = lockprof_now_ns()
+                guard now < deadline else {
+                    slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+                    timedOut(since: waitStart, at: now, recording: recording, waiterStack: waiterStack)
+                    return false
+                }
+                remaining = Int64(deadline - now)
+            }
+            _ = lockprof_futex_wait(futexAddress, 2, remaining)
+        }
+        slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+        acquiredAfterWait(since: waitStart, recording: recording, waiterStack: waiterStack)
+        return true
+    }
+
+    /// Under the lock, after waiting: counts, times, and records the contention.
+    private func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64) {
+        add(1, to: LockSlot.acquisitions)
+        add(1, to: LockSlot.contended)
+        guard recording else { return }
+        let now = lockprof_now_ns()
+        let wait = now &- waitStart
+        add(wait, to: LockSlot.waitNanoseconds)
+        if wait > slots[LockSlot.maximumWait].load(ordering: .relaxed) {
+            slots[LockSlot.maximumWait].store(wait, ordering: .relaxed)
+        }
+        add(1, to: LockSlot.histogram + LockCore.histogramBucket(wait))
+        slots[LockSlot.holdStart].store(max(now & ~1, 2), ordering: .relaxed)
+        let holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
+        Recorder.recordContention(
+            lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: holderStack,
+            timedOut: false)
+    }
+
+    /// Outside the lock, after giving up: counted with read-modify-writes.
+    private func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64) {
+        slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed)
+        guard recording else { return }
+        let wait = now &- waitStart
+        slots[LockSlot.timedOutWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed)
+        Recorder.recordContention(
+            lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: 0, timedOut: true)
+    }
+
+    /// Release with a timed hold or possible sleepers: account the hold, record a release that
+    /// made others wait (with the holder's stack, published for the waiter that takes over),
+    /// then release the word.
+    @usableFromInline @inline(never)
+    func unlockSlow() {
+        let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
+        slots[LockSlot.holdStart].store(0, ordering: .relaxed)
+        var holderStack: UInt64 = 0
+        if lockprof_is_recording() != 0 {
+            let now = lockprof_now_ns()
+            if slots[LockSlot.sleepers].load(ordering: .relaxed) > 0 {
+                let measuredFromAcquisition = holdStart != 0
+                var begin = holdStart & ~1
+                if !measuredFromAcquisition {
+                    begin = slots[LockSlot.firstWaiterArrival].load(ordering: .relaxed)
+                    if begin == 0 || begin > now { begin = now }
+                }
+                let hold = now &- begin
+                add(1, to: LockSlot.blockingHolds)
+                add(hold, to: LockSlot.blockingHoldNanoseconds)
+                // Those still asleep wait on the next holder from now.
+                slots[LockSlot.firstWaiterArrival].store(now, ordering: .relaxed)
+                holderStack = Recorder.captureStack(at: now)
+                Recorder.recordRelease(
+                    lockID: identity.lockID, time: now, hold: hold, holderStack: holderStack,
+                    measuredFromAcquisition: measuredFromAcquisition)
+            } else if holdStart & 1 == 1 {
+                add(1, to: LockSlot.sampledHolds)
+                add(now &- (holdStart & ~1), to: LockSlot.sampledHoldNanoseconds)
+            }
+        }
+        slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)
+        if word.pointee.exchange(0, ordering: .releasing) == 2 {
+            lockprof_futex_wake(futexAddress, 1)
+        }
+    }
+
+    /// A plain increment by the holder (relaxed load + store; see the protocol above).
+    @inline(__always)
+    private func add(_ value: UInt64, to slot: Int) {
+        slots[slot].store(slots[slot].load(ordering: .relaxed) &+ value, ordering: .relaxed)
+    }
+
+    /// Spins before sleeping; about 1–2 µs in all on this machine.
+    static let spinLimit = 100
+
+    @inline(__always)
+    private func spinPause() { lockprof_cpu_pause() }
+
+    /// `floor(log2(max(wait, 1)))`, the histogram bucket of a wait.
+    static func histogramBucket(_ wait: UInt64) -> Int {
+        63 - max(wait, 1).leadingZeroBitCount
+    }
+}

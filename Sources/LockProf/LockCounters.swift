@@ -1,0 +1,64 @@
+import LockProfFormat
+import Synchronization
+
+/// A copy of one lock's counters at one moment, as ``LockCore`` keeps them.
+struct LockCounters: Sendable, Equatable {
+    var acquisitions: UInt64 = 0
+    var contendedAcquisitions: UInt64 = 0
+    var failedTryLocks: UInt64 = 0
+    var timeouts: UInt64 = 0
+    var waitNanoseconds: UInt64 = 0
+    var maximumWaitNanoseconds: UInt64 = 0
+    var waitHistogram = [UInt64](repeating: 0, count: TraceLimits.histogramBuckets)
+    var sampledHolds: UInt64 = 0
+    var sampledHoldNanoseconds: UInt64 = 0
+    var blockingHolds: UInt64 = 0
+    var blockingHoldNanoseconds: UInt64 = 0
+
+    init() {}
+
+    /// Reads the counters with relaxed loads (see the protocol in LockCore.swift).
+    init(_ slots: UnsafeMutablePointer<Atomic<UInt64>>) {
+        func load(_ slot: Int) -> UInt64 { slots[slot].load(ordering: .relaxed) }
+        acquisitions = load(LockSlot.acquisitions)
+        contendedAcquisitions = load(LockSlot.contended)
+        failedTryLocks = load(LockSlot.failedTryLocks)
+        timeouts = load(LockSlot.timeouts)
+        waitNanoseconds = load(LockSlot.waitNanoseconds) &+ load(LockSlot.timedOutWaitNanoseconds)
+        maximumWaitNanoseconds = load(LockSlot.maximumWait)
+        for bucket in 0..<TraceLimits.histogramBuckets { waitHistogram[bucket] = load(LockSlot.histogram + bucket) }
+        sampledHolds = load(LockSlot.sampledHolds)
+        sampledHoldNanoseconds = load(LockSlot.sampledHoldNanoseconds)
+        blockingHolds = load(LockSlot.blockingHolds)
+        blockingHoldNanoseconds = load(LockSlot.blockingHoldNanoseconds)
+    }
+
+    /// These counters minus an earlier reading of the same lock: what happened in between.
+    /// The maximum wait cannot be subtracted; it is kept when it grew, else the later one is used.
+    func since(_ baseline: LockCounters) -> LockCounters {
+        var delta = LockCounters()
+        delta.acquisitions = acquisitions &- baseline.acquisitions
+        delta.contendedAcquisitions = contendedAcquisitions &- baseline.contendedAcquisitions
+        delta.failedTryLocks = failedTryLocks &- baseline.failedTryLocks
+        delta.timeouts = timeouts &- baseline.timeouts
+        delta.waitNanoseconds = waitNanoseconds &- baseline.waitNanoseconds
+        delta.maximumWaitNanoseconds = maximumWaitNanoseconds
+        for bucket in 0..<TraceLimits.histogramBuckets {
+            delta.waitHistogram[bucket] = waitHistogram[bucket] &- baseline.waitHistogram[bucket]
+        }
+        delta.sampledHolds = sampledHolds &- baseline.sampledHolds
+        delta.sampledHoldNanoseconds = sampledHoldNanoseconds &- baseline.sampledHoldNanoseconds
+        delta.blockingHolds = blockingHolds &- baseline.blockingHolds
+        delta.blockingHoldNanoseconds = blockingHoldNanoseconds &- baseline.blockingHoldNanoseconds
+        return delta
+    }
+
+    func record(lockID: UInt32) -> LockStatisticsRecord {
+        LockStatisticsRecord(
+            lockID: lockID, acquisitions: acquisitions, contendedAcquisitions: contendedAcquisitions,
+            failedTryLocks: failedTryLocks, timeouts: timeouts, waitNanoseconds: waitNanoseconds,
+            maximumWaitNanoseconds: maximumWaitNanoseconds, waitHistogram: waitHistogram, sampledHolds: sampledHolds,
+            sampledHoldNanoseconds: sampledHoldNanoseconds, blockingHolds: blockingHolds,
+            blockingHoldNanoseconds: blockingHoldNanoseconds)
+    }
+}

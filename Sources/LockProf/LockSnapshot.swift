@@ -1,0 +1,49 @@
+@_exported import enum LockProfFormat.LockKind
+
+/// One lock's counters at the moment of ``LockProfiler/snapshot()``: what a test asserts on.
+///
+/// Counts (`acquisitions`, `contendedAcquisitions`, `failedTryLocks`, `timeouts`) are exact and
+/// kept from the lock's creation whether or not recording is on. Times (waits, holds) are kept
+/// only while recording, because measuring them needs the clock.
+public struct LockSnapshot: Sendable, Equatable {
+    /// The lock's process-unique id (the `lockID` of its trace records).
+    public var lockID: UInt32
+    /// The name given at creation, or the creation site.
+    public var name: String
+    /// Where the lock was created, `Module/File.swift:42`.
+    public var site: String
+    public var kind: LockKind
+    /// Successful acquisitions of every form.
+    public var acquisitions: UInt64
+    /// Acquisitions that had to wait.
+    public var contendedAcquisitions: UInt64
+    /// `tryLock` calls that found the lock taken.
+    public var failedTryLocks: UInt64
+    /// Timed acquisitions that gave up.
+    public var timeouts: UInt64
+    /// Total time spent waiting (while recording).
+    public var waitNanoseconds: UInt64
+    /// The longest single wait (while recording).
+    public var maximumWaitNanoseconds: UInt64
+    /// Log2 histogram of waits: bucket `i` counts waits in `[2^i, 2^(i+1))` nanoseconds.
+    public var waitHistogram: [UInt64]
+    /// Holds timed by sampling (1 in 64 uncontended acquisitions, while recording).
+    public var sampledHolds: UInt64
+    public var sampledHoldNanoseconds: UInt64
+    /// Holds that made another thread sleep, and their total duration (while recording).
+    public var blockingHolds: UInt64
+    public var blockingHoldNanoseconds: UInt64
+}
+
+extension LockSnapshot {
+    init(_ identity: LockIdentity, _ counters: LockCounters) {
+        self.init(
+            lockID: identity.lockID, name: identity.name, site: identity.site, kind: identity.kind,
+            acquisitions: counters.acquisitions, contendedAcquisitions: counters.contendedAcquisitions,
+            failedTryLocks: counters.failedTryLocks, timeouts: counters.timeouts,
+            waitNanoseconds: counters.waitNanoseconds, maximumWaitNanoseconds: counters.maximumWaitNanoseconds,
+            waitHistogram: counters.waitHistogram, sampledHolds: counters.sampledHolds,
+            sampledHoldNanoseconds: counters.sampledHoldNanoseconds, blockingHolds: counters.blockingHolds,
+            blockingHoldNanoseconds: counters.blockingHoldNanoseconds)
+    }
+}

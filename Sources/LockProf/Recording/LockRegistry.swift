@@ -1,0 +1,83 @@
+import LockProfFormat
+import Synchronization
+
+/// What identifies a lock in snapshots and traces.
+struct LockIdentity: Sendable {
+    let lockID: UInt32
+    let kind: LockKind
+    let name: String
+    let site: String
+}
+
+/// Every live lock, so snapshots and the collector can read their counters. Registration and
+/// removal take the registry's lock once per lock lifetime; the hot path never touches it.
+///
+/// The registry holds raw pointers to each lock's counters, not the lock object: a lock being
+/// deinitialized removes itself here (under the registry lock) before its memory is freed, and
+/// readers hold the registry lock while reading, so no reader sees freed memory and no reader
+/// retains a dying object.
+final class LockRegistry: Sendable {
+    static let shared = LockRegistry()
+
+    struct Entry: @unchecked Sendable {
+        // @unchecked: the pointers are valid while the entry is in `live` (see above).
+        let identity: LockIdentity
+        let slots: UnsafeMutablePointer<Atomic<UInt64>>
+    }
+
+    private struct State {
+        var nextID: UInt32 = 1
+        var live: [UInt32: Entry] = [:]
+        /// Final counters of locks that died while a session was recording, until collected.
+        var retired: [(LockIdentity, LockCounters)] = []
+        var sessionActive = false
+    }
+    private let state = Mutex(State())
+
+    private init() {}
+
+    func register(
+        kind: LockKind, name: String, site: String, word: UnsafeMutablePointer<Atomic<UInt32>>,
+        slots: UnsafeMutablePointer<Atomic<UInt64>>
+    ) -> LockIdentity {
+        EnvironmentRecording.startIfRequested()
+        return state.withLock { state in
+            let identity = LockIdentity(lockID: state.nextID, kind: kind, name: name, site: site)
+            state.nextID &+= 1
+            state.live[identity.lockID] = Entry(identity: identity, slots: slots)
+            return identity
+        }
+    }
+
+    func unregister(_ lockID: UInt32) {
+        state.withLock { state in
+            guard let entry = state.live.removeValue(forKey: lockID) else { return }
+            if state.sessionActive { state.retired.append((entry.identity, LockCounters(entry.slots))) }
+        }
+    }
+
+    /// Reads every live lock's counters (and, while a session runs, the final counters of locks
+    /// that died since the last call, which it then forgets when `takeRetired`).
+    func counters(takeRetired: Bool = false) -> [(LockIdentity, LockCounters)] {
+        state.withLock { state in
+            var result = state.live.values.map { ($0.identity, LockCounters($0.slots)) }
+            result += state.retired
+            if takeRetired { state.retired.removeAll() }
+            return result
+        }
+    }
+
+    /// The identity of a live lock, or of one retired during the session.
+    func identity(of lockID: UInt32) -> LockIdentity? {
+        state.withLock { state in
+            state.live[lockID]?.identity ?? state.retired.first { $0.0.lockID == lockID }?.0
+        }
+    }
+
+    func setSessionActive(_ active: Bool) {
+        state.withLock { state in
+            state.sessionActive = active
+            if !active { state.retired.removeAll() }
+        }
+    }
+}

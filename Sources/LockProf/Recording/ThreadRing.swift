@@ -1,0 +1,164 @@
+import CLockProfSupport
+import Synchronization
+
+// MARK: - The ring and its memory-ordering protocol
+//
+// One ThreadRing per thread that has recorded an event: a single-producer/single-consumer queue
+// of 64-bit words. The producer is the owning thread (on the contended path of a lock); the
+// consumer is the collector thread. Nobody else touches it.
+//
+//   storage   capacity words (a power of two); word i of the stream lives at storage[i & mask]
+//   tail      next stream index to write.  Written only by the producer (store, releasing);
+//             read by the consumer (load, acquiring).
+//   head      next stream index to read.   Written only by the consumer (store, releasing);
+//             read by the producer (load, acquiring) — only when its cached copy says the ring
+//             looks full.
+//   dropped   events refused because the ring was full. Written only by the producer (relaxed
+//             load + store); read by the consumer (relaxed): a count, ordering does not matter.
+//
+// Producer, to write an event of n words:
+//   1. if tail + n − cachedHead > capacity: cachedHead = head.load(acquiring); if still no room,
+//      count a drop and return (never wait, never allocate).
+//   2. write the n words with plain stores at tail … tail + n − 1.
+//   3. tail.store(tail + n, releasing).
+// Consumer:
+//   1. t = tail.load(acquiring); read words head … t − 1 with plain loads.
+//   2. head.store(t, releasing).
+//
+// Why it is enough: the releasing store of tail in producer step 3 synchronizes with the
+// acquiring load in consumer step 1, so the words written in step 2 are visible before they are
+// read. Symmetrically, the consumer's reads happen before its releasing store of head, which the
+// producer acquires before reusing those slots, so a slot is never overwritten while being read.
+// Indices are UInt64 stream positions that never wrap in practice (2^64 words).
+//
+// Events are variable-length: the first word is a header (kind in bits 0–7, length in words in
+// bits 8–15, a flag in bit 16, lock id in bits 32–63). See ``RingEvent``.
+
+/// A thread's lock-free event ring. One of the few types with unsafe code; see the protocol above.
+final class ThreadRing: @unchecked Sendable {
+    // @unchecked Sendable: `storage` and the producer-side fields are touched only by the owning
+    // thread and the collector, following the protocol above.
+
+    /// Words per ring: 256 KiB, about 5 000 contended acquisitions; drained every 2 ms.
+    static let capacity = 1 << 15
+    private static let mask = UInt64(capacity - 1)
+
+    private let storage: UnsafeMutablePointer<UInt64>
+    private let tail = Atomic<UInt64>(0)
+    private let head = Atomic<UInt64>(0)
+    private let droppedEvents = Atomic<UInt64>(0)
+    /// Set when the owning thread has exited: after a last drain the collector frees the ring.
+    let exited = Atomic<Bool>(false)
+
+    // Producer-only state.
+    private var cachedHead: UInt64 = 0
+    private var producerTail: UInt64 = 0
+    /// Stack hashes this thread has already written into the ring (open addressing, no growth).
+    private let seenStacks: UnsafeMutablePointer<UInt64>
+    private static let seenCapacity = 1024
+    /// Stack-capture budget: at most `captureBudget` captures per `captureWindow` nanoseconds.
+    private var windowStart: UInt64 = 0
+    private var capturesInWindow = 0
+    static let captureBudget = 100
+    static let captureWindow: UInt64 = 10_000_000
+
+    /// Process-unique serial number: the trace-local thread id.
+    let serial: UInt32
+    /// Kernel thread id and name of the owning thread, taken when the ring was created.
+    let systemThreadID: UInt64
+    let name: String
+
+    init(serial: UInt32, systemThreadID: UInt64, name: String) {
+        self.serial = serial
+        self.systemThreadID = systemThreadID
+        self.name = name
+        storage = .allocate(capacity: ThreadRing.capacity)
+        seenStacks = .allocate(capacity: ThreadRing.seenCapacity)
+        seenStacks.initialize(repeating: 0, count: ThreadRing.seenCapacity)
+    }
+
+    deinit {
+        storage.deallocate()
+        seenStacks.deallocate()
+    }
+
+    // MARK: Producer side (the owning thread only)
+
+    /// Writes one event of `words.count` words, or counts a drop when the ring is full.
+    /// Returns whether it was written.
+    @discardableResult
+    func write(_ words: UnsafeBufferPointer<UInt64>) -> Bool {
+        let count = UInt64(words.count)
+        if producerTail &+ count &- cachedHead > UInt64(ThreadRing.capacity) {
+            cachedHead = head.load(ordering: .acquiring)
+            if producerTail &+ count &- cachedHead > UInt64(ThreadRing.capacity) {
+                droppedEvents.store(droppedEvents.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+                return false
+            }
+        }
+        for (offset, word) in words.enumerated() {
+            storage[Int((producerTail &+ UInt64(offset)) & ThreadRing.mask)] = word
+        }
+        producerTail &+= count
+        tail.store(producerTail, ordering: .releasing)
+        return true
+    }
+
+    /// Whether the capture budget allows one more stack now (and spends it).
+    func spendCaptureBudget(at now: UInt64) -> Bool {
+        if now &- windowStart > ThreadRing.captureWindow {
+            windowStart = now
+            capturesInWindow = 0
+        }
+        guard capturesInWindow < ThreadRing.captureBudget else { return false }
+        capturesInWindow += 1
+        return true
+    }
+
+    /// Whether this thread already wrote the stack with this hash.
+    func hasWritten(stack hash: UInt64) -> Bool {
+        var index = Int(hash % UInt64(ThreadRing.seenCapacity))
+        for _ in 0..<8 {
+            if seenStacks[index] == hash { return true }
+            if seenStacks[index] == 0 { return false }
+            index = (index + 1) % ThreadRing.seenCapacity
+        }
+        return false
+    }
+
+    /// Remembers that the stack with this hash was written (forgets nothing; when the probe
+    /// window is full the stack is simply written again and the collector deduplicates).
+    func markWritten(stack hash: UInt64) {
+        var index = Int(hash % UInt64(ThreadRing.seenCapacity))
+        for _ in 0..<8 {
+            if seenStacks[index] == 0 || seenStacks[index] == hash {
+                seenStacks[index] = hash
+                return
+            }
+            index = (index + 1) % ThreadRing.seenCapacity
+        }
+    }
+
+    // MARK: Consumer side (the collector only)
+
+    /// Events dropped so far because the ring was full.
+    var dropped: UInt64 { droppedEvents.load(ordering: .relaxed) }
+
+    /// Hands every complete event written so far to `visit`, oldest first, then frees their space.
+    func drain(_ visit: (RingEvent) -> Void) {
+        var position = head.load(ordering: .relaxed)
+        let end = tail.load(ordering: .acquiring)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: RingEvent.maximumWords) { scratch in
+            while position < end {
+                let header = storage[Int(position & ThreadRing.mask)]
+                let length = RingEvent.length(ofHeader: header)
+                for offset in 0..<length {
+                    scratch[offset] = storage[Int((position &+ UInt64(offset)) & ThreadRing.mask)]
+                }
+                visit(RingEvent(words: UnsafeBufferPointer(rebasing: scratch[0..<length])))
+                position &+= UInt64(length)
+            }
+        }
+        head.store(position, ordering: .releasing)
+    }
+}

@@ -1,0 +1,200 @@
+import CLockProfSupport
+import LockProfFormat
+
+/// Turns what the rings and the lock registry hold into trace records and writes them.
+/// Used by one thread at a time: the collector thread while the session runs, then `stop()`.
+///
+/// Identifiers in the trace are small integers: lock ids as registered, thread ids are ring
+/// serials, stack ids are numbered here as stack hashes are first met, module ids as modules are
+/// first met. A stack's frames are resolved to module-relative offsets when its definition
+/// arrives; an event may name a stack whose definition comes later in the same or the next
+/// drain (another thread's ring), so ids are assigned on first sight of either.
+final class TraceCollector {
+    private let writer: TraceWriter
+    private let sessionStart: UInt64
+    private var baselines: [UInt32: LockCounters]
+    private var writtenLocks: Set<UInt32> = []
+    private var writtenThreads: Set<UInt32> = []
+    private var dropBaselines: [UInt32: UInt64] = [:]
+    private var stackIDs: [UInt64: UInt32] = [:]
+    private var moduleIDs: [String: UInt32] = [:]
+    private var modules: [UInt32: ModuleRecord] = [:]
+    private var frames: [UInt64: Frame] = [:]
+    /// Set once a write failed: recording has stopped, later calls do nothing.
+    private(set) var failure: TraceError?
+
+    /// `baselines` and `dropBaselines` are the locks' counters and the rings' drop counts when
+    /// the session started: the trace reports what happened since.
+    init(
+        writer: TraceWriter, sessionStart: UInt64, baselines: [UInt32: LockCounters], dropBaselines: [UInt32: UInt64]
+    ) {
+        self.writer = writer
+        self.sessionStart = sessionStart
+        self.baselines = baselines
+        self.dropBaselines = dropBaselines
+    }
+
+    /// Writes the process record.
+    func begin(wallStart: UInt64) {
+        var nameBuffer = [CChar](repeating: 0, count: 256)
+        lockprof_process_name(&nameBuffer, nameBuffer.count)
+        let process = ProcessRecord(
+            pid: lockprof_process_id(), processName: Self.string(nameBuffer), startWallNanoseconds: wallStart,
+            startNanoseconds: sessionStart, clockSource: String(cString: lockprof_clock_source()))
+        write(.process(process))
+        flush()
+    }
+
+    /// Drains every ring; frees the rings of threads that exited.
+    func drainRings(recording: Bool) {
+        let rings = RingRegistry.shared.currentRings()
+        var finished: [ThreadRing] = []
+        for ring in rings {
+            let exited = ring.exited.load(ordering: .acquiring)
+            ring.drain { event in
+                if recording && failure == nil { convert(event, from: ring) }
+            }
+            if exited { finished.append(ring) }
+        }
+        if recording { writeDrops(finished) }
+        RingRegistry.shared.remove(finished)
+    }
+
+    /// Writes every lock's counters since the session started, a checkpoint, and flushes.
+    func checkpoint() {
+        writeDrops(RingRegistry.shared.currentRings())
+        for (identity, counters) in LockRegistry.shared.counters(takeRetired: true) {
+            writeLockRecordIfNeeded(identity)
+            let baseline = baselines[identity.lockID] ?? LockCounters()
+            write(.lockStatistics(counters.since(baseline).record(lockID: identity.lockID)))
+        }
+        write(.checkpoint(CheckpointRecord(timeNanoseconds: lockprof_now_ns())))
+        flush()
+    }
+
+    /// The last records: symbols for every frame met, the end marker; then closes the file.
+    func finish() {
+        checkpoint()
+        for symbol in Symbolizer.symbolize(frames: Array(Set(frames.values)), modules: modules) {
+            write(.symbol(symbol))
+        }
+        write(.end(EndRecord(timeNanoseconds: lockprof_now_ns())))
+        guard failure == nil else { return }
+        do { try writer.close() } catch { fail(error) }
+    }
+
+    // MARK: Conversion
+
+    private func convert(_ event: RingEvent, from ring: ThreadRing) {
+        guard let kind = event.kind else { return }
+        switch kind {
+        case .stack:
+            defineStack(hash: event[1], addresses: UnsafeBufferPointer(rebasing: event.words[2...]))
+        case .contention:
+            writeThreadRecordIfNeeded(ring)
+            writeLockRecordIfNeeded(event.lockID)
+            write(
+                .contention(
+                    ContentionRecord(
+                        lockID: event.lockID, threadID: ring.serial, timeNanoseconds: event[1], waitNanoseconds: event[2],
+                        waiterStackID: stackID(event[3]), holderStackID: stackID(event[4]), timedOut: event.flag)))
+        case .release:
+            writeThreadRecordIfNeeded(ring)
+            writeLockRecordIfNeeded(event.lockID)
+            write(
+                .release(
+                    ReleaseRecord(
+                        lockID: event.lockID, threadID: ring.serial, timeNanoseconds: event[1], holdNanoseconds: event[2],
+                        holderStackID: stackID(event[3]), holdMeasuredFromAcquisition: event.flag)))
+        }
+    }
+
+    /// The trace id of a stack hash (0 for "not captured"), assigned on first sight.
+    private func stackID(_ hash: UInt64) -> UInt32 {
+        guard hash != 0 else { return 0 }
+        if let id = stackIDs[hash] { return id }
+        let id = UInt32(stackIDs.count + 1)
+        stackIDs[hash] = id
+        return id
+    }
+
+    private var definedStacks: Set<UInt64> = []
+
+    private func defineStack(hash: UInt64, addresses: UnsafeBufferPointer<UInt64>) {
+        guard definedStacks.insert(hash).inserted else { return }
+        write(.stack(StackRecord(stackID: stackID(hash), frames: addresses.map(frame(of:)))))
+    }
+
+    /// The module-relative form of a return address, resolved once per distinct address.
+    private func frame(of address: UInt64) -> Frame {
+        if let known = frames[address] { return known }
+        var bias: UInt64 = 0
+        var pathBuffer = [CChar](repeating: 0, count: 4096)
+        var frame = Frame(moduleID: 0, offset: address)
+        if lockprof_module_of(address, &bias, &pathBuffer, pathBuffer.count) == 0 {
+            let path = Self.string(pathBuffer)
+            let moduleID: UInt32
+            if let known = moduleIDs[path] {
+                moduleID = known
+            } else {
+                moduleID = UInt32(moduleIDs.count + 1)
+                moduleIDs[path] = moduleID
+                let module = ModuleRecord(moduleID: moduleID, path: path, baseAddress: bias)
+                modules[moduleID] = module
+                write(.module(module))
+            }
+            frame = Frame(moduleID: moduleID, offset: address &- bias)
+        }
+        frames[address] = frame
+        return frame
+    }
+
+    private func writeThreadRecordIfNeeded(_ ring: ThreadRing) {
+        guard writtenThreads.insert(ring.serial).inserted else { return }
+        write(.thread(ThreadRecord(threadID: ring.serial, systemThreadID: ring.systemThreadID, name: ring.name)))
+    }
+
+    private func writeLockRecordIfNeeded(_ lockID: UInt32) {
+        guard !writtenLocks.contains(lockID), let identity = LockRegistry.shared.identity(of: lockID) else { return }
+        writeLockRecordIfNeeded(identity)
+    }
+
+    private func writeLockRecordIfNeeded(_ identity: LockIdentity) {
+        guard writtenLocks.insert(identity.lockID).inserted else { return }
+        write(.lock(LockRecord(lockID: identity.lockID, kind: identity.kind, name: identity.name, site: identity.site)))
+    }
+
+    private func writeDrops(_ rings: [ThreadRing]) {
+        for ring in rings {
+            let dropped = ring.dropped &- (dropBaselines[ring.serial] ?? 0)
+            if dropped > 0 {
+                writeThreadRecordIfNeeded(ring)
+                write(.drops(DropRecord(threadID: ring.serial, droppedEvents: dropped)))
+            }
+        }
+    }
+
+    // MARK: Writing
+
+    private func write(_ record: TraceRecord) {
+        guard failure == nil else { return }
+        do { try writer.append(record) } catch { fail(error) }
+    }
+
+    private func flush() {
+        guard failure == nil else { return }
+        do { try writer.flush() } catch { fail(error) }
+    }
+
+    /// A write failed: say so once, stop recording; the program and its locks carry on, and the
+    /// trace keeps every chunk written before the failure.
+    private func fail(_ error: TraceError) {
+        failure = error
+        lockprof_set_recording(0)
+        fputsStandardError("lockprof: recording stopped: \(error)\n")
+    }
+
+    static func string(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

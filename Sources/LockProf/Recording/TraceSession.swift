@@ -1,0 +1,67 @@
+import CLockProfSupport
+import Foundation
+import LockProfFormat
+import Synchronization
+
+/// One recording, from `LockProfiler.start` to `stop`: owns the trace file, the collector thread
+/// that drains the rings every ``drainInterval`` and writes counters every ``checkpointInterval``,
+/// and the final flush.
+final class TraceSession: @unchecked Sendable {
+    // @unchecked Sendable: `collector` is used by the collector thread until `stopRequested` is
+    // observed and `collectorDone` set, and only by `stop()` after that.
+
+    static let drainInterval: UInt64 = 2_000_000
+    static let checkpointInterval: UInt64 = 100_000_000
+
+    let path: String
+    private let collector: TraceCollector
+    private let stopRequested = Atomic<Bool>(false)
+    private let collectorDone = Atomic<Bool>(false)
+
+    /// Creates the file, writes the process record, turns recording on and starts the collector.
+    init(path: String, overwrite: Bool) throws(TraceError) {
+        lockprof_clock_init()
+        let writer = try TraceWriter(path: path, overwrite: overwrite)
+        self.path = path
+        let start = lockprof_now_ns()
+        let wallStart = lockprof_wall_ns()
+        LockRegistry.shared.setSessionActive(true)
+        let baselines = Dictionary(
+            LockRegistry.shared.counters().map { ($0.0.lockID, $0.1) }, uniquingKeysWith: { first, _ in first })
+        let dropBaselines = Dictionary(
+            RingRegistry.shared.currentRings().map { ($0.serial, $0.dropped) }, uniquingKeysWith: { first, _ in first })
+        collector = TraceCollector(
+            writer: writer, sessionStart: start, baselines: baselines, dropBaselines: dropBaselines)
+        collector.begin(wallStart: wallStart)
+        collector.drainRings(recording: false)  // events left from an earlier session
+        lockprof_set_recording(1)
+        let thread = Thread { [self] in runCollector() }
+        thread.name = "lockprof-collector"
+        thread.start()
+    }
+
+    private func runCollector() {
+        var lastCheckpoint = lockprof_now_ns()
+        while !stopRequested.load(ordering: .acquiring) {
+            usleep(UInt32(TraceSession.drainInterval / 1000))
+            collector.drainRings(recording: true)
+            let now = lockprof_now_ns()
+            if now &- lastCheckpoint >= TraceSession.checkpointInterval {
+                collector.checkpoint()
+                lastCheckpoint = now
+            }
+        }
+        collectorDone.store(true, ordering: .releasing)
+    }
+
+    /// Stops recording, waits for the collector thread, drains what is left, symbolizes and
+    /// closes the file.
+    func stop() {
+        lockprof_set_recording(0)
+        stopRequested.store(true, ordering: .releasing)
+        while !collectorDone.load(ordering: .acquiring) { usleep(500) }
+        collector.drainRings(recording: true)
+        collector.finish()
+        LockRegistry.shared.setSessionActive(false)
+    }
+}

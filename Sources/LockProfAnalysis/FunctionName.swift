@@ -1,0 +1,109 @@
+/// Short, Swift-style names for demangled functions, for the text report (JSON keeps the full
+/// demangled name).
+///
+/// ```swift
+/// FunctionName.readable("lockprof.BankAccount.withdraw(_: Swift.Int, ioMilliseconds: Swift.Double) -> Swift.Bool")
+/// // "BankAccount.withdraw(_:ioMilliseconds:)"
+/// ```
+///
+/// The module prefix, parameter types and return type are dropped; closures keep their number
+/// (`closure #1 in HotCounter.increment()`). Names that do not look like Swift (C functions,
+/// `0x…` offsets) are returned unchanged.
+public enum FunctionName {
+    public static func readable(_ demangled: String) -> String {
+        var name = Substring(demangled)
+        var prefix = ""
+        for wrapper in ["specialized ", "merged ", "partial apply for "] where name.hasPrefix(wrapper) {
+            name = name.dropFirst(wrapper.count)
+            prefix = "specialized "
+        }
+        if name.hasPrefix("generic specialization <") || name.hasPrefix("function signature specialization <"),
+            let of = topLevelRange(of: "> of ", in: name)
+        {
+            name = name[of.upperBound...]
+            prefix = "specialized "
+        }
+        if name.hasPrefix("closure #") || name.hasPrefix("implicit closure #"),
+            let number = name.firstIndex(of: "#"),
+            let inRange = name.firstRange(of: " in ")
+        {
+            let digits = name[name.index(after: number)...].prefix { $0.isNumber }
+            let kind = name.hasPrefix("implicit") ? "implicit closure" : "closure"
+            return prefix + "\(kind) #\(digits) in " + readable(String(name[inRange.upperBound...]))
+        }
+        return prefix + shortened(name)
+    }
+
+    /// `module.Type.method(label: Type) -> Result` → `Type.method(label:)`.
+    static func shortened(_ name: Substring) -> String {
+        var base = name
+        var arguments = ""
+        if let open = firstTopLevel("(", in: name), let close = matchingParenthesis(in: name, from: open) {
+            base = name[..<open]
+            arguments = "(" + labels(in: name[name.index(after: open)..<close]) + ")"
+        } else if let colon = name.firstRange(of: " : ") {
+            base = name[..<colon.lowerBound]  // `Account.balance.getter : Swift.Int`
+        }
+        guard base.allSatisfy({ !$0.isWhitespace }) else { return String(name) }
+        let components = base.split(separator: ".", omittingEmptySubsequences: false)
+        if components.count > 1, !components[0].isEmpty, components[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            base = base[base.index(after: base.firstIndex(of: ".")!)...]
+        }
+        return String(base) + arguments
+    }
+
+    /// `_: Swift.Int, ioMilliseconds: Swift.Double` → `_:ioMilliseconds:`.
+    static func labels(in parameters: Substring) -> String {
+        var result = ""
+        var depth = 0
+        var start = parameters.startIndex
+        func finish(_ parameter: Substring) {
+            let trimmed = parameter.drop { $0 == " " }
+            guard !trimmed.isEmpty else { return }
+            if let colon = firstTopLevel(":", in: trimmed), trimmed[..<colon].allSatisfy({ !$0.isWhitespace }) {
+                result += trimmed[..<colon] + ":"
+            } else {
+                result += "_:"
+            }
+        }
+        for index in parameters.indices {
+            switch parameters[index] {
+            case "(", "<", "[": depth += 1
+            case ")", ">", "]": depth -= 1
+            case "," where depth == 0:
+                finish(parameters[start..<index])
+                start = parameters.index(after: index)
+            default: break
+            }
+        }
+        finish(parameters[start...])
+        return result
+    }
+
+    static func firstTopLevel(_ character: Character, in text: Substring) -> Substring.Index? {
+        var depth = 0
+        for index in text.indices {
+            let c = text[index]
+            if c == character && depth == 0 { return index }
+            if c == "<" || c == "[" { depth += 1 }
+            if c == ">" || c == "]" { depth -= 1 }
+        }
+        return nil
+    }
+
+    static func matchingParenthesis(in text: Substring, from open: Substring.Index) -> Substring.Index? {
+        var depth = 0
+        for index in text[open...].indices {
+            if text[index] == "(" { depth += 1 }
+            if text[index] == ")" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+        }
+        return nil
+    }
+
+    static func topLevelRange(of needle: String, in text: Substring) -> Range<Substring.Index>? {
+        text.firstRange(of: needle)
+    }
+}

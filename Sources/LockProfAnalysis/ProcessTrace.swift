@@ -1,0 +1,102 @@
+import LockProfFormat
+
+/// Everything the report needs from the trace(s) of one process, accumulated record by record so
+/// memory grows with the number of locks, threads and stacks, never with the number of events.
+///
+/// Build one per trace file with ``add(_:)`` (``TraceLoader`` does, while streaming), then merge
+/// the ones of the same process with ``merge(_:)``.
+///
+/// ```swift
+/// var trace = ProcessTrace(files: ["trace.bin"])
+/// for record in records { trace.add(record) }
+/// ```
+public struct ProcessTrace: Equatable, Sendable {
+    /// The trace files this process was read from.
+    public var files: [String]
+    /// The `process` record; nil when the chunk that held it was lost.
+    public var process: ProcessRecord?
+    public var threads: [UInt32: ThreadRecord] = [:]
+    public var locks: [UInt32: LockRecord] = [:]
+    public var modules: [UInt32: ModuleRecord] = [:]
+    /// Stacks by id, innermost frame first.
+    public var stacks: [UInt32: [Frame]] = [:]
+    public var symbols: [Frame: SymbolRecord] = [:]
+    /// The latest cumulative counters of each lock.
+    public var statistics: [UInt32: LockStatisticsRecord] = [:]
+    /// What each lock's events add up to.
+    public var events: [UInt32: LockEventTally] = [:]
+    /// The latest cumulative drop count of each thread.
+    public var drops: [UInt32: UInt64] = [:]
+    /// The earliest checkpoint or event time seen; stands in for the start when `process` is lost.
+    public var firstTimeNanoseconds: UInt64?
+    /// The latest checkpoint or event time seen.
+    public var lastTimeNanoseconds: UInt64?
+    /// When recording ended normally; nil for a trace that was cut short.
+    public var endNanoseconds: UInt64?
+    /// Files of this process that have no `end` record (so far, while records are being added).
+    public var filesWithoutEnd: [String]
+    /// Damage the reader found, with the file it was found in.
+    public var damage: [FileDamage] = []
+
+    /// An empty trace of the process recorded in `files` (usually one file; ``merge(_:)`` joins more).
+    public init(files: [String]) {
+        self.files = files
+        self.filesWithoutEnd = files
+    }
+
+    /// Takes one record into account.
+    public mutating func add(_ record: TraceRecord) {
+        switch record {
+        case .process(let process):
+            if self.process == nil { self.process = process }
+        case .thread(let thread):
+            threads[thread.threadID] = thread
+        case .lock(let lock):
+            locks[lock.lockID] = lock
+        case .module(let module):
+            modules[module.moduleID] = module
+        case .stack(let stack):
+            stacks[stack.stackID] = stack.frames
+        case .symbol(let symbol):
+            symbols[symbol.frame] = symbol
+        case .contention(let contention):
+            events[contention.lockID, default: LockEventTally()].add(contention)
+            see(time: contention.timeNanoseconds)
+        case .release(let release):
+            events[release.lockID, default: LockEventTally()].add(release)
+            see(time: release.timeNanoseconds)
+        case .lockStatistics(let counters):
+            statistics[counters.lockID] = counters
+        case .drops(let drops):
+            self.drops[drops.threadID] = drops.droppedEvents
+        case .checkpoint(let checkpoint):
+            see(time: checkpoint.timeNanoseconds)
+        case .end(let end):
+            endNanoseconds = max(endNanoseconds ?? 0, end.timeNanoseconds)
+            filesWithoutEnd = []
+            see(time: end.timeNanoseconds)
+        }
+    }
+
+    private mutating func see(time: UInt64) {
+        firstTimeNanoseconds = min(firstTimeNanoseconds ?? time, time)
+        lastTimeNanoseconds = max(lastTimeNanoseconds ?? time, time)
+    }
+
+    /// Whether recording ended normally in every file of this process.
+    public var endedNormally: Bool { endNanoseconds != nil && filesWithoutEnd.isEmpty }
+
+    /// The process id, or 0 when the `process` record was lost.
+    public var pid: Int32 { process?.pid ?? 0 }
+}
+
+/// Damage the reader found in one file.
+public struct FileDamage: Equatable, Sendable {
+    public var path: String
+    public var damage: TraceDamage
+
+    public init(path: String, damage: TraceDamage) {
+        self.path = path
+        self.damage = damage
+    }
+}

@@ -1,0 +1,62 @@
+import LockProfFormat
+
+/// Reads trace files into per-process traces, streaming: each file is read once, record by
+/// record, into a ``ProcessTrace``, so memory stays O(locks + stacks) whatever the trace's size.
+/// Files of the same process (same pid and recording start) are merged.
+///
+/// ```swift
+/// let loaded = try TraceLoader.load(paths: ["a.trace", "b.trace"])
+/// let report = ContentionAnalysis.report(processes: loaded.processes, notes: loaded.notes)
+/// ```
+public enum TraceLoader {
+    /// The traces read, one per process, and what the reading found worth telling.
+    public struct Loaded: Equatable, Sendable {
+        public var processes: [ProcessTrace]
+        public var notes: [ReportNote]
+
+        public init(processes: [ProcessTrace], notes: [ReportNote]) {
+            self.processes = processes
+            self.notes = notes
+        }
+    }
+
+    /// Reads every file in `paths`. Throws for the first file that cannot be read at all; damage
+    /// inside a file is kept in the traces and reported as notes.
+    public static func load(paths: [String]) throws(AnalysisError) -> Loaded {
+        guard !paths.isEmpty else { throw .noTraces }
+        var traces: [ProcessTrace] = []
+        var notes: [ReportNote] = []
+        var seen: Set<String> = []
+        for path in paths {
+            guard seen.insert(path).inserted else {
+                notes.append(.duplicateFile(path: path))
+                continue
+            }
+            guard let trace = try load(path: path) else {
+                notes.append(.emptyTrace(path: path))
+                continue
+            }
+            traces.append(trace)
+        }
+        return Loaded(processes: ProcessTrace.mergingSameProcesses(traces), notes: notes)
+    }
+
+    /// Reads one file; nil when it holds no chunk at all (and no damage).
+    public static func load(path: String) throws(AnalysisError) -> ProcessTrace? {
+        var trace = ProcessTrace(files: [path])
+        let summary: TraceReadSummary
+        do {
+            summary = try TraceReader.read(path: path) { trace.add($0) }
+        } catch let error as TraceError {
+            throw .unreadableTrace(error)
+        } catch {
+            throw .unreadableTrace(.readFailed(path: path, reason: "\(error)"))
+        }
+        if summary.chunks == 0 {
+            if summary.damage.isEmpty { return nil }
+            throw .noIntactChunks(path: path, damage: summary.damage)
+        }
+        trace.damage = summary.damage.map { FileDamage(path: path, damage: $0) }
+        return trace
+    }
+}

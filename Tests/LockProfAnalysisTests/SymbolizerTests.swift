@@ -1,0 +1,47 @@
+import LockProfAnalysis
+import LockProfFormat
+import Testing
+
+@Suite struct SymbolizerTests {
+    @Test func profilerAndRuntimeFramesAreTrimmedSoTheTopFrameIsTheCaller() throws {
+        let account = try #require(ContentionAnalysis.report(records: accountRun).locks.first)
+        // Waiter stack 3 starts in libc's syscall, then LockProf, then withdraw.
+        let waiter = try #require(account.waiterStacks.first { $0.stackID == 3 })
+        #expect(waiter.frames.map(\.function) == ["Bank.Account.withdraw(amount: Swift.Int) -> ()"])
+        #expect(waiter.frames.first?.module == "bank-service")
+        #expect(waiter.frames.first?.file == "/src/Bank/Account.swift")
+        #expect(waiter.frames.first?.line == 40)
+        #expect(waiter.frames.first?.shortDescription == "Account.withdraw(amount:) (Account.swift:40)")
+    }
+
+    @Test func unknownFramesShowTheirOffset() {
+        var trace = ProcessTrace(files: ["t"])
+        trace.add(bankModule)
+        trace.add(stack(9, [0x1f2e]))
+        trace.add(.stack(StackRecord(stackID: 10, frames: [Frame(moduleID: 0, offset: 0xdead_beef)])))
+        let symbolizer = Symbolizer(trace: trace)
+        #expect(symbolizer.frames(ofStack: 9) == [FrameReport(function: "0x1f2e", module: "bank-service")])
+        #expect(symbolizer.frames(ofStack: 10) == [FrameReport(function: "0xdeadbeef")])
+        #expect(symbolizer.frames(ofStack: 11) == [])
+    }
+
+    @Test func wrappersAroundProfilerFunctionsAreTrimmedButUserClosuresAreKept() {
+        let frames = [
+            FrameReport(function: "swift_beginAccess", module: "libswiftCore.so"),
+            FrameReport(function: "lockprof_capture_stack", module: "demo"),
+            FrameReport(function: "generic specialization <Swift.Int> of LockProf.ProfiledMutex.withLock<A>((inout A) -> B) -> B", module: "demo"),
+            FrameReport(function: "closure #1 () -> () in LockProf.ProfiledLock.withLock<A>(() throws -> A) throws -> A", module: "demo"),
+            FrameReport(function: "closure #1 () -> () in demo.HotCounter.increment() -> ()", module: "demo"),
+            FrameReport(function: "demo.HotCounter.increment() -> ()", module: "demo"),
+            FrameReport(function: "LockProf.helper", module: "demo"),
+        ]
+        #expect(FrameTrimming.trimmed(frames).map(\.function) == [
+            "closure #1 () -> () in demo.HotCounter.increment() -> ()", "demo.HotCounter.increment() -> ()", "LockProf.helper",
+        ])
+    }
+
+    @Test func aStackWithNoUserFrameIsKeptWhole() {
+        let frames = [FrameReport(function: "LockProf.ProfiledLock.lock() -> ()"), FrameReport(function: "swift_task_switch")]
+        #expect(FrameTrimming.trimmed(frames) == frames)
+    }
+}

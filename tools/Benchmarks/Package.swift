@@ -1,0 +1,25 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// The benchmarks live in their own package so the library has no benchmark dependency.
+// `lockprof` is a symlink to the repository root: a path dependency's identity is its last path
+// component, and this keeps it `lockprof` whatever the checkout directory is called.
+let package = Package(
+    name: "LockProfBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: "lockprof"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "LockBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LockProf", package: "lockprof"),
+            ],
+            path: "Benchmarks/LockBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
