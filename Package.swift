@@ -11,6 +11,10 @@ let package = Package(
         .library(name: "LockProf", targets: ["LockProf"]),
         .library(name: "LockProfFormat", targets: ["LockProfFormat"]),
         .library(name: "LockProfAnalysis", targets: ["LockProfAnalysis"]),
+        .executable(name: "lockprof", targets: ["lockprof"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         .systemLibrary(
@@ -27,8 +31,17 @@ let package = Package(
         .target(name: "LockProfFormat"),
         .target(name: "LockProf", dependencies: ["CLockProfSupport", "LockProfFormat"]),
         .target(name: "LockProfAnalysis", dependencies: ["LockProfFormat"]),
+        .executableTarget(
+            name: "lockprof",
+            dependencies: [
+                "LockProf",
+                "LockProfAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "LockProfFormatTests", dependencies: ["LockProfFormat"]),
         .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat"]),
         .testTarget(name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfFormat"]),
+        .testTarget(name: "lockprofTests", dependencies: ["lockprof", "LockProf"]),
     ]
 )

@@ -40,7 +40,7 @@ import Synchronization
 @usableFromInline
 enum LockSlot {
     @usableFromInline static let acquisitions = 0
-    /// Time the current hold began when it is timed (low bit set: sampled), else 0.
+    /// Time the current hold began when it is timed (sampled, or begun by a wait), else 0.
     @usableFromInline static let holdStart = 1
     /// The holder's thread token in debug builds, for the non-owner unlock check.
     @usableFromInline static let owner = 2
@@ -144,12 +144,13 @@ final class LockCore: @unchecked Sendable {
         }
     }
 
-    /// Counts an uncontended acquisition; one in ``TraceLimits/holdSampleInterval`` is timed.
+    /// Counts an uncontended acquisition; one in ``TraceLimits/holdSampleInterval`` is timed,
+    /// starting with the first, so every lock that is taken at all has a sampled hold.
     @inlinable @inline(__always)
     func countAcquisition() {
         let count = slots[LockSlot.acquisitions].load(ordering: .relaxed) &+ 1
         slots[LockSlot.acquisitions].store(count, ordering: .relaxed)
-        if _slowPath(count & (TraceLimits.holdSampleInterval - 1) == 0) { startSampledHold() }
+        if _slowPath(count & (TraceLimits.holdSampleInterval - 1) == 1) { startSampledHold() }
     }
 
     @inlinable @inline(__always)
@@ -185,11 +186,11 @@ final class LockCore: @unchecked Sendable {
         slots[LockSlot.failedTryLocks].wrappingAdd(1, ordering: .relaxed)
     }
 
-    /// Times this hold (1 in 64 acquisitions) while recording. The low bit marks it sampled.
+    /// Times this hold (1 in 64 acquisitions) while recording.
     @usableFromInline @inline(never)
     func startSampledHold() {
         guard lockprof_is_recording() != 0 else { return }
-        slots[LockSlot.holdStart].store(lockprof_now_ns() | 1, ordering: .relaxed)
+        slots[LockSlot.holdStart].store(max(lockprof_now_ns(), 1), ordering: .relaxed)
     }
 
     /// Waits for the lock; returns false when `timeoutNanoseconds` (≥ 0) passed first.
@@ -248,7 +249,7 @@ final class LockCore: @unchecked Sendable {
             slots[LockSlot.maximumWait].store(wait, ordering: .relaxed)
         }
         add(1, to: LockSlot.histogram + LockCore.histogramBucket(wait))
-        slots[LockSlot.holdStart].store(max(now & ~1, 2), ordering: .relaxed)
+        slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
         let holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: holderStack,
@@ -277,7 +278,7 @@ final class LockCore: @unchecked Sendable {
             let now = lockprof_now_ns()
             if slots[LockSlot.sleepers].load(ordering: .relaxed) > 0 {
                 let measuredFromAcquisition = holdStart != 0
-                var begin = holdStart & ~1
+                var begin = holdStart
                 if !measuredFromAcquisition {
                     begin = slots[LockSlot.firstWaiterArrival].load(ordering: .relaxed)
                     if begin == 0 || begin > now { begin = now }
@@ -291,9 +292,10 @@ final class LockCore: @unchecked Sendable {
                 Recorder.recordRelease(
                     lockID: identity.lockID, time: now, hold: hold, holderStack: holderStack,
                     measuredFromAcquisition: measuredFromAcquisition)
-            } else if holdStart & 1 == 1 {
+            } else if holdStart != 0 {
+                // A timed hold that made nobody wait: a sample for the hold-time estimate.
                 add(1, to: LockSlot.sampledHolds)
-                add(now &- (holdStart & ~1), to: LockSlot.sampledHoldNanoseconds)
+                add(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
             }
         }
         slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)

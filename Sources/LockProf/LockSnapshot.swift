@@ -27,7 +27,8 @@ public struct LockSnapshot: Sendable, Equatable {
     public var maximumWaitNanoseconds: UInt64
     /// Log2 histogram of waits: bucket `i` counts waits in `[2^i, 2^(i+1))` nanoseconds.
     public var waitHistogram: [UInt64]
-    /// Holds timed by sampling (1 in 64 uncontended acquisitions, while recording).
+    /// Timed holds that made nobody wait (1 in 64 uncontended acquisitions, and those that
+    /// began with a wait; while recording): the sample for estimating hold time.
     public var sampledHolds: UInt64
     public var sampledHoldNanoseconds: UInt64
     /// Holds that made another thread sleep, and their total duration (while recording).

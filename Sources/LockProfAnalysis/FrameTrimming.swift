@@ -51,7 +51,8 @@ public enum FrameTrimming {
                 name = name[of.upperBound...]
                 changed = true
             }
-            if name.hasPrefix("closure #"), let inRange = name.firstRange(of: " in ") {
+            // `closure #1 (…) -> … in X` and `$defer #1 <A>() -> () in X` belong to X.
+            if name.hasPrefix("closure #") || name.hasPrefix("$defer #"), let inRange = name.firstRange(of: " in ") {
                 name = name[inRange.upperBound...]
                 changed = true
             }
@@ -65,6 +66,6 @@ public enum FrameTrimming {
         "specialized ", "merged ", "partial apply for ", "partial apply forwarder for ",
         "reabstraction thunk helper from ", "reabstraction thunk from ", "implicit closure #1 in ",
         "outlined copy of ", "outlined consume of ", "thunk for ", "@objc ", "dispatch thunk of ",
-        "property wrapper backing initializer of ",
+        "property wrapper backing initializer of ", "static ",
     ]
 }

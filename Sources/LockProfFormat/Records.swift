@@ -256,7 +256,8 @@ public struct LockStatisticsRecord: Equatable, Sendable {
     /// Log-scale wait histogram: bucket `i` counts waits `w` with `floor(log2(max(w, 1))) == i`.
     /// Trailing empty buckets may be omitted.
     public var waitHistogram: [UInt64]
-    /// Holds that were timed because they were sampled (1 in ``TraceLimits/holdSampleInterval``).
+    /// Timed holds that made nobody wait: 1 in ``TraceLimits/holdSampleInterval`` uncontended
+    /// acquisitions, and those that began with a wait.
     public var sampledHolds: UInt64
     /// Total duration of the sampled holds.
     public var sampledHoldNanoseconds: UInt64

@@ -40,6 +40,19 @@ import Testing
         ])
     }
 
+    @Test func capturedRuntimeFramesAsTheToolchainNamesThemAreTrimmed() {
+        // The innermost frames of a real stack captured by the runtime, as llvm-symbolizer and
+        // the Swift demangler name them.
+        let frames = [
+            FrameReport(function: "closure #1 (LockProf.ThreadRing) -> Swift.UInt64 in static LockProf.Recorder.captureStack(at: Swift.UInt64) -> Swift.UInt64", module: "demo"),
+            FrameReport(function: "static LockProf.Recorder.captureStack(at: Swift.UInt64) -> Swift.UInt64", module: "demo"),
+            FrameReport(function: "LockProf.LockCore.unlockSlow() -> ()", module: "demo"),
+            FrameReport(function: "$defer #1 <A>() -> () in LockProf.ProfiledLock.withLock<A>(() throws -> A) throws -> A", module: "demo"),
+            FrameReport(function: "demo.BankAccount.withdraw(_: Swift.Int) -> Swift.Bool", module: "demo"),
+        ]
+        #expect(FrameTrimming.trimmed(frames).map(\.function) == ["demo.BankAccount.withdraw(_: Swift.Int) -> Swift.Bool"])
+    }
+
     @Test func aStackWithNoUserFrameIsKeptWhole() {
         let frames = [FrameReport(function: "LockProf.ProfiledLock.lock() -> ()"), FrameReport(function: "swift_task_switch")]
         #expect(FrameTrimming.trimmed(frames) == frames)

@@ -20,6 +20,13 @@ let package = Package(
             ],
             path: "Benchmarks/LockBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // Run by tools/hot-path-syscalls under strace: proves the uncontended path makes no
+        // system call while recording.
+        .executableTarget(
+            name: "HotPathSyscalls",
+            dependencies: [.product(name: "LockProf", package: "lockprof")],
+            path: "Benchmarks/HotPathSyscalls"
+        ),
     ]
 )

@@ -1,0 +1,91 @@
+import LockProf
+import Synchronization
+
+/// Scenario 4, a striped dictionary: keys hashed over 16 locks, so threads rarely meet on one.
+/// No stripe may be flagged, and each stripe keeps its own name.
+final class StripedDictionary: Sendable {
+    /// One stripe: a part of the dictionary behind its own lock.
+    final class Stripe: Sendable {
+        let entries: ProfiledMutex<[UInt64: UInt64]>
+
+        init(index: Int) {
+            entries = ProfiledMutex([:], name: "demo.stripe-\(index)")
+        }
+    }
+
+    let stripes: [Stripe]
+
+    init(stripes: Int) {
+        self.stripes = (0..<stripes).map(Stripe.init(index:))
+    }
+
+    /// The stripe `key` belongs to.
+    static func stripeIndex(for key: UInt64, stripes: Int) -> Int {
+        Int(DemoWork.mix(key, rounds: 1) % UInt64(stripes))
+    }
+
+    private func stripe(for key: UInt64) -> Stripe {
+        stripes[Self.stripeIndex(for: key, stripes: stripes.count)]
+    }
+
+    @inline(never)
+    func set(_ value: UInt64, for key: UInt64) {
+        stripe(for: key).entries.withLock { $0[key] = value }
+    }
+
+    @inline(never)
+    func get(_ key: UInt64) -> UInt64? {
+        stripe(for: key).entries.withLock { $0[key] }
+    }
+
+    /// Entries in all stripes.
+    func count() -> Int {
+        stripes.reduce(0) { sum, stripe in sum + stripe.entries.withLock { $0.count } }
+    }
+
+    /// `threads` threads doing set-then-get pairs for `milliseconds` on keys of their own
+    /// (thread `t` uses keys `t, t + threads, …`), computing each value outside the lock (most of
+    /// a thread's time, as in a real cache: the stripe is held only for the dictionary access).
+    static func run(threads: Int, milliseconds: Int, stripes: Int) -> DemoOutcome {
+        let dictionary = StripedDictionary(stripes: stripes)
+        let mismatches = Mutex(0)
+        let deadline = DemoDeadline(milliseconds: milliseconds)
+        let operations = DemoThreads.run(threads, named: "stripe") { thread in
+            var wrong = 0
+            var step = 0
+            while !deadline.hasPassed(atStep: step) || step < keysPerThread {
+                let key = self.key(thread: thread, step: step, threads: threads)
+                let value = DemoWork.mix(UInt64(step) &* 31 &+ key, rounds: 8192)
+                dictionary.set(value, for: key)
+                if dictionary.get(key) != value { wrong += 1 }
+                step += 1
+            }
+            mismatches.withLock { $0 += wrong }
+            return step
+        }
+        var problems: [String] = []
+        let wrong = mismatches.withLock { $0 }
+        if wrong > 0 { problems.append("striped dictionary returned \(wrong) wrong value(s)") }
+        let expectedEntries = threads * keysPerThread
+        let entries = dictionary.count()
+        if entries != expectedEntries { problems.append("striped dictionary holds \(entries) entries, expected \(expectedEntries)") }
+        // Every set and get takes its key's stripe once; count() takes each stripe once more.
+        var acquisitions = [UInt64](repeating: 1, count: stripes)
+        for (thread, steps) in operations.enumerated() {
+            for step in 0..<steps {
+                acquisitions[stripeIndex(for: key(thread: thread, step: step, threads: threads), stripes: stripes)] += 2
+            }
+        }
+        return DemoOutcome(
+            scenario: "striped dictionary",
+            acquisitions: Dictionary(uniqueKeysWithValues: acquisitions.enumerated().map { ("demo.stripe-\($0.offset)", $0.element) }),
+            problems: problems)
+    }
+
+    /// Keys a thread uses: thread `t` cycles through `t, t + threads, …`, `keysPerThread` of them.
+    static let keysPerThread = 512
+
+    static func key(thread: Int, step: Int, threads: Int) -> UInt64 {
+        UInt64(thread + threads * (step % keysPerThread))
+    }
+}
