@@ -106,6 +106,7 @@ final class LockCore: @unchecked Sendable {
             countAcquisition()
         } else {
             _ = lockContended(timeoutNanoseconds: -1)
+            lockprof_keep_frame()
         }
         debugSetOwner()
     }
@@ -126,6 +127,7 @@ final class LockCore: @unchecked Sendable {
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
         } else if !lockContended(timeoutNanoseconds: max(timeoutNanoseconds, 0)) {
+            lockprof_keep_frame()
             return false
         }
         debugSetOwner()
@@ -137,6 +139,7 @@ final class LockCore: @unchecked Sendable {
         debugCheckAndClearOwner()
         if _slowPath(slots[LockSlot.holdStart].load(ordering: .relaxed) != 0 || word.pointee.load(ordering: .relaxed) == 2) {
             unlockSlow()
+            lockprof_keep_frame()
             return
         }
         if _slowPath(word.pointee.exchange(0, ordering: .releasing) == 2) {

@@ -50,9 +50,18 @@ public final class ProfiledLock: Sendable {
     /// Runs `body` while holding the lock.
     @inlinable
     public func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        // No `defer`: its out-of-line block would be tail-called and hide the caller's frame
+        // from the holder stack that `unlock` captures.
         core.lock()
-        defer { core.unlock() }
-        return try body()
+        let result: R
+        do {
+            result = try body()
+        } catch {
+            core.unlock()
+            throw error
+        }
+        core.unlock()
+        return result
     }
 }
 

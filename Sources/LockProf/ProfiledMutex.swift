@@ -27,9 +27,17 @@ public struct ProfiledMutex<Value: ~Copyable>: ~Copyable {
     public borrowing func withLock<Result: ~Copyable, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
+        // No `defer`: see ProfiledLock.withLock.
         storage.core.lock()
-        defer { storage.core.unlock() }
-        return try body(&storage.value.pointee)
+        let result: Result
+        do {
+            result = try body(&storage.value.pointee)
+        } catch {
+            storage.core.unlock()
+            throw error
+        }
+        storage.core.unlock()
+        return result
     }
 
     /// Runs `body` with exclusive access to the value if the lock is free right now; returns nil
@@ -39,8 +47,15 @@ public struct ProfiledMutex<Value: ~Copyable>: ~Copyable {
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result? {
         guard storage.core.tryLock() else { return nil }
-        defer { storage.core.unlock() }
-        return try body(&storage.value.pointee)
+        let result: Result
+        do {
+            result = try body(&storage.value.pointee)
+        } catch {
+            storage.core.unlock()
+            throw error
+        }
+        storage.core.unlock()
+        return result
     }
 }
 

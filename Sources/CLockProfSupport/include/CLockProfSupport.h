@@ -59,6 +59,11 @@ static inline __attribute__((always_inline)) void lockprof_cpu_pause(void) {
 #endif
 }
 
+/// An empty asm statement the compiler must keep in place. Placed after a call into the lock's
+/// slow path, it keeps that call out of tail position, so the caller's frame (the user's function
+/// that took or released the lock) stays on the stack the slow path captures.
+static inline __attribute__((always_inline)) void lockprof_keep_frame(void) { __asm__ __volatile__("" ::: "memory"); }
+
 // MARK: Recording flag
 
 /// Non-zero while a recording session is running. Read on the contended path and on the
