@@ -39,9 +39,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A program that only swaps in a profiled lock: recorded with LOCKPROF_TRACE, no code.
+        .executableTarget(name: "bank-tellers", dependencies: ["LockProf"], path: "Examples/BankTellers"),
         .testTarget(name: "LockProfFormatTests", dependencies: ["LockProfFormat"]),
         .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat"]),
         .testTarget(name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfFormat"]),
-        .testTarget(name: "lockprofTests", dependencies: ["lockprof", "LockProf"]),
+        .testTarget(name: "lockprofTests", dependencies: ["lockprof", "bank-tellers", "LockProf"]),
     ]
 )

@@ -18,8 +18,7 @@ int lockprof_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns) {
     }
     long result = syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, limit, NULL, 0);
     if (result == 0) return 0;
-    if (errno == EAGAIN) return 0;  // the word already differed: nothing to wait for
-    return errno;
+    return errno;  // EAGAIN (the word already differed), ETIMEDOUT or EINTR
 }
 
 void lockprof_futex_wake(uint32_t *word, int count) {

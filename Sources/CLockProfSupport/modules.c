@@ -1,18 +1,19 @@
-// Module lookup for symbolization: which loaded object an address is in, its load bias and
-// path, and the dynamic symbol name when no symbolizer is available.
+// Modules: which loaded object an address is in, its load base and path (for module-relative
+// frames), and the dynamic symbol name used when no symbolizer is available.
 #include "CLockProfSupport.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <link.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 int lockprof_executable_path(char *buffer, size_t size) {
     if (size == 0) return -1;
-    ssize_t length = readlink("/proc/self/exe", buffer, size - 1);
-    if (length < 0) return -1;
-    buffer[length] = 0;
+    char resolved[PATH_MAX];
+    if (!realpath("/proc/self/exe", resolved)) return -1;
+    snprintf(buffer, size, "%s", resolved);
     return 0;
 }
 
@@ -34,13 +35,4 @@ int lockprof_symbol_name(uint64_t address, char *name, size_t name_size) {
     if (!dladdr((void *)(uintptr_t)address, &info) || !info.dli_sname) return -1;
     snprintf(name, name_size, "%s", info.dli_sname);
     return 0;
-}
-
-void lockprof_process_name(char *buffer, size_t size) {
-    if (size == 0) return;
-    buffer[0] = 0;
-    FILE *comm = fopen("/proc/self/comm", "r");
-    if (!comm) return;
-    if (fgets(buffer, (int)size, comm)) buffer[strcspn(buffer, "\n")] = 0;
-    fclose(comm);
 }

@@ -52,5 +52,3 @@ void lockprof_set_current_ring(void *ring) {
     lockprof_thread_ring = ring;
     pthread_setspecific(exit_key, ring);
 }
-
-int32_t lockprof_process_id(void) { return (int32_t)getpid(); }

@@ -13,7 +13,7 @@ import Synchronization
 //   1  held, nobody sleeping
 //   2  held, and a thread may be sleeping in futex_wait on the word
 //
-// - lock:    compareExchange 0 → 1 (acquiring). On failure the thread spins briefly, watching
+// - lock:    compareExchange 0 → 1 (acquiring). On failure the thread spins briefly (`spinLimit` polls), watching
 //            for 0 and retrying the 0 → 1 exchange; then it sleeps: exchange(2) (acquiring) and,
 //            while the old value was not 0, futex_wait(word, 2) and exchange(2) again. A thread
 //            that acquired with exchange(2) leaves the word at 2, so its unlock wakes someone:
@@ -29,12 +29,20 @@ import Synchronization
 //   written only by the holder, with relaxed load + relaxed store (a plain `mov`, no `lock`
 //   prefix: they are "plain increments under the lock itself", yet a concurrent snapshot reads
 //   them without a data race):
-//     acquisitions, contended, waitNanoseconds, maximumWait, histogram, sampledHolds,
-//     sampledHoldNanoseconds, blockingHolds, blockingHoldNanoseconds, holdStart, holderStack,
-//     owner (debug builds only)
-//   updated with relaxed read-modify-writes, because their writers do not hold the lock:
-//     failedTryLocks, timeouts, timedOutWaitNanoseconds, sleepers
-//   firstWaiterArrival: compareExchange 0 → now by the first sleeper; reset by the holder.
+//     acquisitions, contended, sampledHolds, sampledHoldNanoseconds, blockingHolds,
+//     blockingHoldNanoseconds, holdStart, holderStack, owner (debug builds only)
+//   updated with relaxed read-modify-writes, because some of their writers do not hold the lock
+//   (a timed-out waiter gives up without it, yet its wait counts):
+//     failedTryLocks, timeouts, sleepers, waitNanoseconds, maximumWait (compare-exchange loop),
+//     histogram. Only the contended path writes these, where an atomic add is noise next to the
+//     futex calls.
+//   firstWaiterArrival: when the waiters now asleep started waiting for the current holder.
+//     Stored by a waiter that finds no other sleeper (sleepers went 0 → 1), else set only if 0;
+//     moved to `now` by a blocking release (the sleepers left behind now wait for the next
+//     holder). Read by a releasing holder whose acquisition was not timed.
+//   holderStack: the stack hash a blocking release publishes just before releasing the word;
+//     read and cleared (under the lock) by the waiter that acquires next, so each published
+//     stack is blamed by exactly one contention event, and never by a later, unrelated one.
 
 /// Indices of the 64-bit slots that follow the lock word.
 @usableFromInline
@@ -54,10 +62,9 @@ enum LockSlot {
     static let blockingHoldNanoseconds = 10
     static let failedTryLocks = 11
     static let timeouts = 12
-    static let timedOutWaitNanoseconds = 13
-    static let firstWaiterArrival = 14
-    static let holderStack = 15
-    static let histogram = 16
+    static let firstWaiterArrival = 13
+    static let holderStack = 14
+    static let histogram = 15
     static let count = histogram + TraceLimits.histogramBuckets
 }
 
@@ -158,18 +165,27 @@ final class LockCore: @unchecked Sendable {
 
     @inlinable @inline(__always)
     func debugSetOwner() {
-        if _isDebugAssertConfiguration() {
-            slots[LockSlot.owner].store(UInt64(lockprof_thread_token()), ordering: .relaxed)
-        }
+        debugOnly { slots[LockSlot.owner].store(UInt64(lockprof_thread_token()), ordering: .relaxed) }
     }
 
     @inlinable @inline(__always)
     func debugCheckAndClearOwner() {
-        if _isDebugAssertConfiguration() {
+        debugOnly {
             let owner = slots[LockSlot.owner].load(ordering: .relaxed)
             if owner != UInt64(lockprof_thread_token()) { unlockedByNonOwner() }
             slots[LockSlot.owner].store(0, ordering: .relaxed)
         }
+    }
+
+    /// Runs `body` in debug builds only (where `_isDebugAssertConfiguration()` holds), as
+    /// swift-nio's `debugOnly`: inside `assert`, so release builds neither run nor warn about it.
+    @inlinable @inline(__always)
+    func debugOnly(_ body: () -> Void) {
+        assert(
+            {
+                body()
+                return true
+            }())
     }
 
     @usableFromInline
@@ -215,10 +231,16 @@ final class LockCore: @unchecked Sendable {
         }
 
         // Sleep. The stack is captured now, while the thread would be waiting anyway.
-        slots[LockSlot.sleepers].wrappingAdd(1, ordering: .relaxed)
+        let otherSleepers = slots[LockSlot.sleepers].wrappingAdd(1, ordering: .relaxed).oldValue
         var waiterStack: UInt64 = 0
         if recording {
-            _ = slots[LockSlot.firstWaiterArrival].compareExchange(expected: 0, desired: waitStart, ordering: .relaxed)
+            if otherSleepers == 0 {
+                // First sleeper: whatever is there is left over from an earlier wait.
+                slots[LockSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
+            } else {
+                _ = slots[LockSlot.firstWaiterArrival].compareExchange(
+                    expected: 0, desired: waitStart, ordering: .relaxed)
+            }
             waiterStack = Recorder.captureStack(at: waitStart)
         }
         let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
@@ -247,13 +269,11 @@ final class LockCore: @unchecked Sendable {
         guard recording else { return }
         let now = lockprof_now_ns()
         let wait = now &- waitStart
-        add(wait, to: LockSlot.waitNanoseconds)
-        if wait > slots[LockSlot.maximumWait].load(ordering: .relaxed) {
-            slots[LockSlot.maximumWait].store(wait, ordering: .relaxed)
-        }
-        add(1, to: LockSlot.histogram + LockCore.histogramBucket(wait))
+        countWait(wait)
         slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
+        // Consume the stack the releasing holder published for us (0 when it did not publish).
         let holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
+        if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: holderStack,
             timedOut: false)
@@ -264,9 +284,23 @@ final class LockCore: @unchecked Sendable {
         slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed)
         guard recording else { return }
         let wait = now &- waitStart
-        slots[LockSlot.timedOutWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed)
+        countWait(wait)
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: 0, timedOut: true)
+    }
+
+    /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic
+    /// read-modify-writes: a timed-out waiter does not hold the lock.
+    private func countWait(_ wait: UInt64) {
+        slots[LockSlot.waitNanoseconds].wrappingAdd(wait, ordering: .relaxed)
+        var maximum = slots[LockSlot.maximumWait].load(ordering: .relaxed)
+        while wait > maximum {
+            let (exchanged, current) = slots[LockSlot.maximumWait].compareExchange(
+                expected: maximum, desired: wait, ordering: .relaxed)
+            if exchanged { break }
+            maximum = current
+        }
+        slots[LockSlot.histogram + LockCore.histogramBucket(wait)].wrappingAdd(1, ordering: .relaxed)
     }
 
     /// Release with a timed hold or possible sleepers: account the hold, record a release that
@@ -313,8 +347,9 @@ final class LockCore: @unchecked Sendable {
         slots[slot].store(slots[slot].load(ordering: .relaxed) &+ value, ordering: .relaxed)
     }
 
-    /// Spins before sleeping; about 1–2 µs in all on this machine.
-    static let spinLimit = 100
+    /// Polls of the word before sleeping. On 2 cores a long spin mostly loses the race to the
+    /// holder re-acquiring and then sleeps anyway (docs/design.md gives the measurements).
+    static let spinLimit = 10
 
     @inline(__always)
     private func spinPause() { lockprof_cpu_pause() }

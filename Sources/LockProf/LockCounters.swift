@@ -24,7 +24,7 @@ struct LockCounters: Sendable, Equatable {
         contendedAcquisitions = load(LockSlot.contended)
         failedTryLocks = load(LockSlot.failedTryLocks)
         timeouts = load(LockSlot.timeouts)
-        waitNanoseconds = load(LockSlot.waitNanoseconds) &+ load(LockSlot.timedOutWaitNanoseconds)
+        waitNanoseconds = load(LockSlot.waitNanoseconds)
         maximumWaitNanoseconds = load(LockSlot.maximumWait)
         for bucket in 0..<TraceLimits.histogramBuckets { waitHistogram[bucket] = load(LockSlot.histogram + bucket) }
         sampledHolds = load(LockSlot.sampledHolds)

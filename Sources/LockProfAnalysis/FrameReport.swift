@@ -22,6 +22,7 @@ public struct FrameReport: Equatable, Sendable {
         let function = FunctionName.readable(function)
         guard let file else { return function }
         let name = file.split(separator: "/").last.map(String.init) ?? file
+        if name.hasPrefix("<") { return function }  // `<compiler-generated>` says nothing
         return line.map { "\(function) (\(name):\($0))" } ?? "\(function) (\(name))"
     }
 }

@@ -13,10 +13,16 @@ public enum FunctionName {
     public static func readable(_ demangled: String) -> String {
         var name = Substring(demangled)
         var prefix = ""
-        for wrapper in ["specialized ", "merged ", "partial apply for "] where name.hasPrefix(wrapper) {
+        // Thunks read as what they forward to; specializations keep saying so.
+        for wrapper in ["partial apply forwarder for ", "partial apply for ", "merged ", "reabstraction thunk helper for "]
+        where name.hasPrefix(wrapper) {
             name = name.dropFirst(wrapper.count)
+        }
+        if name.hasPrefix("specialized ") {
+            name = name.dropFirst("specialized ".count)
             prefix = "specialized "
         }
+        if name.hasPrefix("static ") { name = name.dropFirst("static ".count) }
         if name.hasPrefix("generic specialization <") || name.hasPrefix("function signature specialization <"),
             let of = topLevelRange(of: "> of ", in: name)
         {

@@ -1,7 +1,8 @@
 /// The estimated mean time a lock is held per acquisition.
 ///
 /// Holds that made someone wait are all timed (`blockingHolds`, `blockingHoldNanoseconds`); of the
-/// others, one in 64 is timed (`sampledHolds`, `sampledHoldNanoseconds`). The estimate takes the
+/// others, the timed ones are the sample (`sampledHolds`, `sampledHoldNanoseconds`: one
+/// uncontended acquisition in 64, and those that began with a wait). The estimate takes the
 /// blocking holds exactly and the rest at the sampled mean:
 ///
 ///     (blockingHoldNanoseconds + (acquisitions − blockingHolds) × sampledHoldNanoseconds ÷ sampledHolds)

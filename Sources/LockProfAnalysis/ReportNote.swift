@@ -52,11 +52,17 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
         case .droppedEvents(let count):
             "\(count) event(s) were dropped because threads' rings were full: counters are exact, stacks are partial"
         case .stacksSampled(let locks):
-            "not every wait had its stacks captured for \(locks.joined(separator: ", ")); "
+            "not every wait had its stacks captured for \(Self.list(locks)); "
                 + "stack weights are scaled to the lock's total wait"
         case .countersFromEvents(let locks):
-            "no counters were recorded for \(locks.joined(separator: ", ")) (the trace ended before the first flush): "
+            "no counters were recorded for \(Self.list(locks)) (the trace ended before the first flush): "
                 + "contended count and wait come from events, acquisitions are unknown"
         }
+    }
+
+    /// `a, b, c` — or the first five and `and 7 more locks`, so a note stays one readable line.
+    static func list(_ names: [String]) -> String {
+        guard names.count > 6 else { return names.joined(separator: ", ") }
+        return names.prefix(5).joined(separator: ", ") + " and \(names.count - 5) more locks"
     }
 }

@@ -32,6 +32,11 @@ enum CommandFailure {
         return ExitCode(code)
     }
 
+    /// Writes `text` to stdout at once (unbuffered), so a later stderr line comes after it.
+    static func printOutput(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
     /// Writes one line to stderr.
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))

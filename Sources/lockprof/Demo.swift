@@ -43,7 +43,7 @@ struct Demo: ParsableCommand {
         LockProfiler.stop()
 
         let report = try CommandFailure.reporting { try ContentionAnalysis.report(paths: [output], threshold: fraction) }
-        print(Report.render(report, format: format, top: 40, stacks: 3), terminator: "")
+        CommandFailure.printOutput(Report.render(report, format: format, top: 40, stacks: 3))
         CommandFailure.printError("lockprof: demo ran \(DemoWorkload.timings(outcomes)); trace written to \(output)")
 
         let problems = outcomes.flatMap(\.problems) + Self.countMismatches(outcomes, report: report)

@@ -33,7 +33,7 @@ struct Report: ParsableCommand {
     func run() throws {
         let fraction = try WaitFractionArgument.parse(threshold, option: "--threshold")
         let report = try CommandFailure.reporting { try ContentionAnalysis.report(paths: traces, threshold: fraction) }
-        print(Self.render(report, format: format, top: top, stacks: stacks), terminator: "")
+        CommandFailure.printOutput(Self.render(report, format: format, top: top, stacks: stacks))
     }
 
     /// The report in `format`, listing at most `top` locks (and every flagged one) and `stacks`

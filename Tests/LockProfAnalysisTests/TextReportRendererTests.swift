@@ -57,4 +57,17 @@ import Testing
         #expect(ReportFormatting.percent(2.1243) == "212.4%")
         #expect(ReportFormatting.percent(0.1) == "10%")
     }
+
+    @Test func longLockListsInNotesAreCut() {
+        let names = (0..<9).map { "stripe-\($0)" }
+        #expect(
+            ReportNote.stacksSampled(locks: names).description
+                == "not every wait had its stacks captured for stripe-0, stripe-1, stripe-2, stripe-3, stripe-4 and 4 more locks; "
+                + "stack weights are scaled to the lock's total wait")
+    }
+
+    @Test func compilerGeneratedLocationsAreLeftOut() {
+        #expect(FrameReport(function: "main", file: "<compiler-generated>", line: 0).shortDescription == "main")
+        #expect(FrameReport(function: "main", file: "/<compiler-generated>").shortDescription == "main")
+    }
 }

@@ -23,6 +23,10 @@ import Testing
         #expect(counts.contendedAcquisitions > 0)
         #expect(counts.blockingHolds > 0)
         #expect(counts.waitNanoseconds > 2_000_000)
+        // Each hold sleeps 3 ms: the longest wait is a few holds long, not microseconds or seconds.
+        #expect(counts.maximumWaitNanoseconds > 1_000_000 && counts.maximumWaitNanoseconds < 1_000_000_000)
+        #expect(counts.blockingHoldNanoseconds / max(counts.blockingHolds, 1) > 1_000_000)
+        #expect(counts.waitHistogram.reduce(0, +) == counts.contendedAcquisitions)
 
         let (records, summary) = try TraceReader.readAll(path: path)
         #expect(summary.damage.isEmpty)
@@ -64,7 +68,99 @@ import Testing
         #expect((timeouts.first?.waitNanoseconds ?? 0) >= 10_000_000)
         let functions = records.functions(inStacks: Set(timeouts.map(\.waiterStackID)))
         #expect(functions.contains { $0.contains("giveUpWaitingFor") }, "waiter frames: \(functions)")
-        #expect(records.lastStatistics(of: lockID)?.timeouts == 1)
+        let statistics = try #require(records.lastStatistics(of: lockID))
+        #expect(statistics.timeouts == 1)
+        // The timed-out wait counts like any other: in the total, the maximum and the histogram.
+        #expect(statistics.waitHistogram.reduce(0, +) == statistics.contendedAcquisitions + 1)
+        #expect(statistics.maximumWaitNanoseconds >= 10_000_000)
+        #expect(statistics.waitNanoseconds >= 10_000_000)
+    }
+
+    @Test func aHoldMeasuredFromTheFirstWaitersArrivalIgnoresEarlierWaits() throws {
+        let (path, directory) = temporaryTracePath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let name = "recording.arrival-\(UUID())"
+        let lock = ProfiledLock(name: name)
+        try LockProfiler.start(tracePath: path)
+        defer { LockProfiler.stop() }
+        // An earlier episode of waiting, long ago.
+        holdWhileAnotherThreadWaits(lock, microseconds: 5_000)
+        usleep(60_000)
+        // Pass the sampled acquisition so the next hold is not timed from its start.
+        while (snapshot(of: name)?.acquisitions ?? 0) % TraceLimits.holdSampleInterval != 2 { lock.withLock {} }
+        holdWhileAnotherThreadWaits(lock, microseconds: 5_000)
+        LockProfiler.stop()
+
+        let (records, _) = try TraceReader.readAll(path: path)
+        let lockID = try #require(records.lockRecords.first { $0.name == name }?.lockID)
+        let releases = records.compactMap { record -> ReleaseRecord? in
+            if case .release(let release) = record, release.lockID == lockID { release } else { nil }
+        }
+        let last = try #require(releases.last)
+        #expect(!last.holdMeasuredFromAcquisition)
+        #expect(last.holdNanoseconds < 40_000_000, "hold \(last.holdNanoseconds) ns includes the idle time before")
+    }
+
+    @Test func threadsThatRecordInTwoSessionsDefineTheirStacksInBothTraces() throws {
+        // Symbols are not what this test is about, and symbolizing the test binary is slow.
+        Symbolizer.forcedSymbolizerPath.withLock { $0 = "" }
+        defer { Symbolizer.forcedSymbolizerPath.withLock { $0 = nil } }
+        let name = "recording.two-sessions-\(UUID())"
+        let lock = ProfiledLock(name: name)
+        let go = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<3 {
+            Thread {
+                for _ in 0..<2 {
+                    go.wait()
+                    for _ in 0..<3 { sleepWhileHoldingTheLock(lock) }
+                    done.signal()
+                }
+            }.start()
+        }
+        for _ in 0..<2 {
+            let (path, directory) = temporaryTracePath()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try LockProfiler.start(tracePath: path)
+            for _ in 0..<3 { go.signal() }
+            for _ in 0..<3 { done.wait() }
+            LockProfiler.stop()
+
+            let (records, _) = try TraceReader.readAll(path: path)
+            var defined: Set<UInt32> = []
+            var referenced: Set<UInt32> = []
+            for record in records {
+                switch record {
+                case .stack(let stack): defined.insert(stack.stackID)
+                case .contention(let event): referenced.formUnion([event.waiterStackID, event.holderStackID])
+                case .release(let event): referenced.insert(event.holderStackID)
+                default: break
+                }
+            }
+            referenced.remove(0)
+            #expect(!referenced.isEmpty)
+            #expect(referenced.isSubset(of: defined), "undefined stacks: \(referenced.subtracting(defined))")
+        }
+    }
+
+    @Test func withoutASymbolizerFramesAreNamedFromTheDynamicSymbolTable() throws {
+        let (path, directory) = temporaryTracePath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let name = "recording.no-symbolizer-\(UUID())"
+        let lock = ProfiledLock(name: name)
+        Symbolizer.forcedSymbolizerPath.withLock { $0 = "" }
+        defer { Symbolizer.forcedSymbolizerPath.withLock { $0 = nil } }
+        try LockProfiler.start(tracePath: path)
+        onThreads(3) { _ in
+            for _ in 0..<3 { sleepWhileHoldingTheLock(lock) }
+        }
+        LockProfiler.stop()
+
+        let (records, _) = try TraceReader.readAll(path: path)
+        #expect(records.contains { if case .end = $0 { true } else { false } })
+        let symbols = records.compactMap { if case .symbol(let symbol) = $0 { symbol } else { nil } }
+        #expect(!symbols.isEmpty)
+        #expect(symbols.allSatisfy { $0.file == nil && $0.line == nil })
     }
 
     @Test func startingTwiceIsAnErrorAndStopIsIdempotent() throws {
@@ -109,7 +205,10 @@ import Testing
             let lock = ProfiledLock(name: name)
             for _ in 0..<42 { lock.withLock {} }
         }
+        usleep(250_000)  // past a checkpoint: the dead lock is still in the snapshot and the trace
+        #expect(snapshot(of: name)?.acquisitions == 42)
         LockProfiler.stop()
+        #expect(snapshot(of: name) == nil)
         let (records, _) = try TraceReader.readAll(path: path)
         let lockID = try #require(records.lockRecords.first { $0.name == name }?.lockID)
         #expect(records.lastStatistics(of: lockID)?.acquisitions == 42)
@@ -146,6 +245,23 @@ import Testing
 @inline(never)
 func sleepWhileHoldingTheLock(_ lock: ProfiledLock) {
     lock.withLock { _ = usleep(3_000) }
+}
+
+/// Holds `lock` for `microseconds` while one other thread waits for it; returns once that thread
+/// has had its turn.
+func holdWhileAnotherThreadWaits(_ lock: ProfiledLock, microseconds: UInt32) {
+    let arrived = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+    lock.lock()
+    Thread {
+        arrived.signal()
+        lock.withLock {}
+        finished.signal()
+    }.start()
+    arrived.wait()
+    usleep(microseconds)
+    lock.unlock()
+    finished.wait()
 }
 
 @inline(never)

@@ -10,7 +10,7 @@ struct CommandResult {
     var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
 }
 
-/// Runs the `lockprof` executable built next to this test bundle.
+/// Runs the `lockprof` executable (or another product) built next to this test bundle.
 enum CommandRunner {
     /// The built executable: in the directory of the running test binary (`.build/debug/lockprof`).
     static let executable: URL = {
@@ -24,8 +24,11 @@ enum CommandRunner {
         return candidates[0].appendingPathComponent("lockprof")
     }()
 
-    /// Runs `lockprof arguments…` to completion, capturing both streams through files (no pipe can fill up).
-    static func run(_ arguments: [String]) throws -> CommandResult {
+    /// Runs `lockprof arguments…` (or `program arguments…`, a product built next to `lockprof`) to
+    /// completion with `environment` added, capturing both streams through files (no pipe can fill up).
+    static func run(
+        _ arguments: [String], program: String = "lockprof", environment: [String: String] = [:]
+    ) throws -> CommandResult {
         let directory = try temporaryDirectory()
         let outputURL = directory.appendingPathComponent("stdout")
         let errorURL = directory.appendingPathComponent("stderr")
@@ -34,8 +37,9 @@ enum CommandRunner {
         let output = try FileHandle(forWritingTo: outputURL)
         let error = try FileHandle(forWritingTo: errorURL)
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = executable.deletingLastPathComponent().appendingPathComponent(program)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         process.currentDirectoryURL = directory
         process.standardOutput = output
         process.standardError = error

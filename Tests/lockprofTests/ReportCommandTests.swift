@@ -6,8 +6,8 @@ import Testing
         let result = try CommandRunner.run(["report", RecordedTraces.shared.contended])
         #expect(result.status == 0)
         #expect(result.outputLines.last == "1 of 1 lock exceeds 10% of runtime: demo.account")
-        // 4 tellers × 15 withdrawals, and one read of the final balance.
-        #expect(result.outputLines.contains { $0.hasPrefix("FLAG  demo.account") && $0.contains(" 61 ") })
+        // 4 tellers × 30 withdrawals, and one read of the final balance.
+        #expect(result.outputLines.contains { $0.hasPrefix("FLAG  demo.account") && $0.contains(" 121 ") })
         #expect(result.standardOutput.contains("holder stacks"))
     }
 

@@ -22,11 +22,12 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Run by tools/hot-path-syscalls under strace: proves the uncontended path makes no
-        // system call while recording.
+        // system call while recording. Kept outside Benchmarks/, whose every executable the
+        // benchmark plugin runs as a benchmark suite.
         .executableTarget(
             name: "HotPathSyscalls",
             dependencies: [.product(name: "LockProf", package: "lockprof")],
-            path: "Benchmarks/HotPathSyscalls"
+            path: "Sources/HotPathSyscalls"
         ),
     ]
 )

@@ -116,7 +116,9 @@ int lockprof_symbol_name(uint64_t address, char *name, size_t name_size);
 // MARK: Futex
 
 /// Sleeps while `*word == expected`, at most `timeout_ns` (negative: no limit).
-/// Returns 0 when woken (or the value differed), ETIMEDOUT on timeout, EINTR when interrupted.
+/// Returns 0 when woken, EAGAIN when `*word` already differed from `expected`, ETIMEDOUT on
+/// timeout, EINTR when interrupted by a signal. Every caller re-checks the word, so each of these
+/// simply means "look again".
 int lockprof_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
 
 /// Wakes up to `count` threads sleeping on `word`.
@@ -129,8 +131,12 @@ int32_t lockprof_process_id(void);
 /// Copies the process's short name (/proc/self/comm) into `buffer`.
 void lockprof_process_name(char *buffer, size_t size);
 
-/// Copies the path of the running executable into `buffer`; returns 0 on success.
+/// Copies the real path of the running executable into `buffer`; returns 0 on success.
 int lockprof_executable_path(char *buffer, size_t size);
+
+/// Ignores SIGXFSZ when it has its default action (which kills the process), so a trace that
+/// reaches the file-size limit fails its write with EFBIG instead. Returns 1 if it changed it.
+int lockprof_ignore_file_size_signal(void);
 
 #ifdef __cplusplus
 }

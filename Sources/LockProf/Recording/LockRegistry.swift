@@ -28,7 +28,7 @@ final class LockRegistry: Sendable {
     private struct State {
         var nextID: UInt32 = 1
         var live: [UInt32: Entry] = [:]
-        /// Final counters of locks that died while a session was recording, until collected.
+        /// Final counters of locks that died while a session was recording, until it ends.
         var retired: [(LockIdentity, LockCounters)] = []
         var sessionActive = false
     }
@@ -56,14 +56,11 @@ final class LockRegistry: Sendable {
         }
     }
 
-    /// Reads every live lock's counters (and, while a session runs, the final counters of locks
-    /// that died since the last call, which it then forgets when `takeRetired`).
-    func counters(takeRetired: Bool = false) -> [(LockIdentity, LockCounters)] {
+    /// Reads every live lock's counters and, while a session runs, the final counters of the
+    /// locks that died during it.
+    func counters() -> [(LockIdentity, LockCounters)] {
         state.withLock { state in
-            var result = state.live.values.map { ($0.identity, LockCounters($0.slots)) }
-            result += state.retired
-            if takeRetired { state.retired.removeAll() }
-            return result
+            state.live.values.map { ($0.identity, LockCounters($0.slots)) } + state.retired
         }
     }
 

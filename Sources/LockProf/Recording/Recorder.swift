@@ -1,9 +1,14 @@
 import CLockProfSupport
+import Synchronization
 
 /// Writes the contended path's events into the calling thread's ring: contentions, releases that
 /// made others wait, and the stacks they refer to. Called only while recording, only on the
 /// contended path; never blocks, never allocates after the thread's first event.
 enum Recorder {
+    /// Numbers recording sessions (1, 2, …); bumped by each session start, before recording is
+    /// turned on. Rings use it to know when their table of written stacks belongs to an old trace.
+    static let sessionNumber = Atomic<UInt32>(0)
+
     /// The calling thread's ring, created on its first event (the one allocation a thread makes
     /// for recording); nil once the thread is exiting.
     @inline(__always)
@@ -50,6 +55,7 @@ enum Recorder {
         guard let ring = currentRing() else { return 0 }
         return ring._withUnsafeGuaranteedRef { ring in
             guard ring.spendCaptureBudget(at: now) else { return 0 }
+            ring.forgetWrittenStacks(unlessSession: sessionNumber.load(ordering: .acquiring))
             return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: RingEvent.maximumWords) { words in
                 // Skip this function and the lock's slow path: the first frame kept is the lock
                 // call site's callee (`lock()`, `unlock()` or `withLock`, trimmed by the report).

@@ -1,6 +1,7 @@
 import CLockProfSupport
 import Foundation
 import LockProfFormat
+import Synchronization
 
 /// Resolves the frames of a session to function, file and line when the session ends, so a
 /// trace can be read on a machine without the binaries. Uses `llvm-symbolizer` (the Swift
@@ -30,20 +31,31 @@ enum Symbolizer {
         return symbols
     }
 
-    /// `LOCKPROF_SYMBOLIZER`, else `llvm-symbolizer` on PATH, else next to `swift` on PATH.
+    /// For tests: a symbolizer path that wins over the search below ("" = none), without
+    /// touching the process environment.
+    static let forcedSymbolizerPath = Mutex<String?>(nil)
+
+    /// `LOCKPROF_SYMBOLIZER` when set; else the `llvm-symbolizer` of the Swift toolchain (next to
+    /// the real path of `swift` on PATH), which reads the debug information its compiler wrote;
+    /// else any `llvm-symbolizer` on PATH (an older system one may miss newer DWARF).
     static func symbolizerPath() -> String? {
+        if let forced = forcedSymbolizerPath.withLock({ $0 }) { return forced.isEmpty ? nil : forced }
         let environment = ProcessInfo.processInfo.environment
+        let files = FileManager.default
         if let chosen = environment["LOCKPROF_SYMBOLIZER"], !chosen.isEmpty {
-            return FileManager.default.isExecutableFile(atPath: chosen) ? chosen : nil
+            return files.isExecutableFile(atPath: chosen) ? chosen : nil
         }
         let directories = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        for directory in directories where FileManager.default.isExecutableFile(atPath: directory + "/swift") {
-            let candidate = directory + "/llvm-symbolizer"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        for directory in directories where files.isExecutableFile(atPath: directory + "/swift") {
+            let toolchain = URL(fileURLWithPath: directory + "/swift").resolvingSymlinksInPath()
+                .deletingLastPathComponent().path
+            for candidate in [toolchain + "/llvm-symbolizer", directory + "/llvm-symbolizer"]
+            where files.isExecutableFile(atPath: candidate) {
+                return candidate
+            }
         }
-        for directory in directories {
-            let candidate = directory + "/llvm-symbolizer"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        for directory in directories where files.isExecutableFile(atPath: directory + "/llvm-symbolizer") {
+            return directory + "/llvm-symbolizer"
         }
         return nil
     }

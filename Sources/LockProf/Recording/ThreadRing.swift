@@ -56,6 +56,9 @@ final class ThreadRing: @unchecked Sendable {
     /// Stack hashes this thread has already written into the ring (open addressing, no growth).
     private let seenStacks: UnsafeMutablePointer<UInt64>
     private static let seenCapacity = 1024
+    /// The recording session `seenStacks` belongs to: each session writes a new trace that has
+    /// none of the stacks written before, so the table is forgotten on the session's first capture.
+    private var seenStacksSession: UInt32 = 0
     /// Stack-capture budget: at most `captureBudget` captures per `captureWindow` nanoseconds.
     private var windowStart: UInt64 = 0
     private var capturesInWindow = 0
@@ -113,6 +116,13 @@ final class ThreadRing: @unchecked Sendable {
         guard capturesInWindow < ThreadRing.captureBudget else { return false }
         capturesInWindow += 1
         return true
+    }
+
+    /// Forgets which stacks were written when they were written for another session's trace.
+    func forgetWrittenStacks(unlessSession session: UInt32) {
+        guard seenStacksSession != session else { return }
+        seenStacks.update(repeating: 0, count: ThreadRing.seenCapacity)
+        seenStacksSession = session
     }
 
     /// Whether this thread already wrote the stack with this hash.

@@ -63,7 +63,7 @@ final class TraceCollector {
     /// Writes every lock's counters since the session started, a checkpoint, and flushes.
     func checkpoint() {
         writeDrops(RingRegistry.shared.currentRings())
-        for (identity, counters) in LockRegistry.shared.counters(takeRetired: true) {
+        for (identity, counters) in LockRegistry.shared.counters() {
             writeLockRecordIfNeeded(identity)
             let baseline = baselines[identity.lockID] ?? LockCounters()
             write(.lockStatistics(counters.since(baseline).record(lockID: identity.lockID)))

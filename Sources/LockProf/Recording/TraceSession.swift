@@ -22,6 +22,8 @@ final class TraceSession: @unchecked Sendable {
     init(path: String, overwrite: Bool) throws(TraceError) {
         lockprof_clock_init()
         let writer = try TraceWriter(path: path, overwrite: overwrite)
+        // A trace that reaches the file-size limit must fail its write, not kill the program.
+        _ = lockprof_ignore_file_size_signal()
         self.path = path
         let start = lockprof_now_ns()
         let wallStart = lockprof_wall_ns()
@@ -34,6 +36,7 @@ final class TraceSession: @unchecked Sendable {
             writer: writer, sessionStart: start, baselines: baselines, dropBaselines: dropBaselines)
         collector.begin(wallStart: wallStart)
         collector.drainRings(recording: false)  // events left from an earlier session
+        Recorder.sessionNumber.wrappingAdd(1, ordering: .releasing)
         lockprof_set_recording(1)
         let thread = Thread { [self] in runCollector() }
         thread.name = "lockprof-collector"

@@ -14,9 +14,9 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .hotCounter: HotCounter.run(threads: 8, milliseconds: 300)
         case .shardedCounter: ShardedCounter.run(threads: 8, milliseconds: 250)
-        case .stripedDictionary: StripedDictionary.run(threads: 8, milliseconds: 250, stripes: 16)
-        case .bankAccount: BankAccount.run(threads: 4, withdrawalsPerThread: 15, ioMilliseconds: 2)
-        case .fixedBankAccount: FixedBankAccount.run(threads: 4, withdrawalsPerThread: 15, ioMilliseconds: 2)
+        case .stripedDictionary: StripedDictionary.run(threads: 8, milliseconds: 150, stripes: 16)
+        case .bankAccount: BankAccount.run(threads: 4, withdrawalsPerThread: 30, ioMilliseconds: 2)
+        case .fixedBankAccount: FixedBankAccount.run(threads: 4, withdrawalsPerThread: 30, ioMilliseconds: 2)
         case .oneThread: OneThread.run(acquisitions: 10_000)
         }
     }
