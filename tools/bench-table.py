@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Turns ordo-one/benchmark `histogramSamples` files into lockprof's table of ratios.
+"""Turns the results of tools/bench into lockprof's tables: the lock costs as ratios, then every
+measure against its target.
 
-Each benchmark performs 1,000,000 lock+unlock pairs per sample, so a wall-clock sample in ns
-divided by 1e6 is ns per pair. Medians are compared with the baselines of the same run.
+Lock benchmarks are ordo-one/benchmark `histogramSamples` files; each benchmark performs
+1,000,000 lock+unlock pairs per sample, so a wall-clock sample in ns divided by 1e6 is ns per pair.
+Medians are compared with the baselines of the same run. The other measures are the one-line
+outputs of the tools/Benchmarks executables (`*.txt` in the same directory), read as they print.
 """
 import os
 import re
@@ -10,10 +13,11 @@ import statistics
 import sys
 
 OPS_PER_SAMPLE = 1_000_000
-NAME = re.compile(r"^[^.]+\.LockBenchmarks\.(?P<name>.+)\.(?P<metric>[A-Za-z]+)\.histogram\.samples\.tsv$")
+NAME = re.compile(r"^[^.]+\.(?P<target>[A-Za-z]+Benchmarks)\.(?P<name>.+)\.(?P<metric>[A-Za-z]+)\.histogram\.samples\.tsv$")
+GROUPS = ("uncontended", "hammer-2", "hammer-4")
 
 
-def load(directory):
+def load_locks(directory):
     results = {}
     for file in os.listdir(directory):
         match = NAME.match(file)
@@ -26,25 +30,113 @@ def load(directory):
     return results
 
 
-def main():
-    results = load(sys.argv[1])
-    if not results:
-        sys.exit("bench: no benchmark results were produced")
+def read(directory, name):
+    path = os.path.join(directory, name)
+    return open(path).read() if os.path.exists(path) else None
+
+
+def fields(line):
+    """`events 5 seconds 1.2 …` → {'events': '5', 'seconds': '1.2', …}"""
+    words = line.split()
+    return dict(zip(words[0::2], words[1::2]))
+
+
+def lock_table(results):
     median_ns = {name: statistics.median(m["wallClock"]) / OPS_PER_SAMPLE for name, m in results.items() if "wallClock" in m}
-    print(f"{'benchmark':<44} {'ns/op':>8} {'time ÷ pthread':>15} {'time ÷ Mutex':>13} {'throughput ÷ pthread':>21} {'mallocs':>8}")
-    for group in ("uncontended", "hammer-2"):
+    mallocs = {name: statistics.median(m["mallocCountTotal"]) for name, m in results.items() if "mallocCountTotal" in m}
+    print(f"{'benchmark':<44} {'ns/op':>8} {'time ÷ pthread':>15} {'time ÷ Mutex':>13} {'time ÷ NSLock':>14} {'throughput ÷ pthread':>21} {'mallocs':>8}")
+    for group in GROUPS:
         pthread = median_ns.get(f"{group} pthread mutex t")
         mutex = median_ns.get(f"{group} Synchronization.Mutex")
-        for name in sorted(n for n in median_ns if n.startswith(group)):
+        nslock = median_ns.get(f"{group} NSLock")
+        for name in sorted(n for n in median_ns if n.split(" ")[0] == group):
             ns = median_ns[name]
-            metrics = results[name]
-            mallocs = statistics.median(metrics["mallocCountTotal"]) if "mallocCountTotal" in metrics else float("nan")
-            ratio_p = f"{ns / pthread:.2f}×" if pthread else "-"
-            ratio_m = f"{ns / mutex:.2f}×" if mutex else "-"
+            ratio = lambda base: f"{ns / base:.2f}×" if base else "-"
             throughput = f"{pthread / ns:.2f}×" if pthread else "-"
-            print(f"{name:<44} {ns:>8.2f} {ratio_p:>15} {ratio_m:>13} {throughput:>21} {mallocs:>8.0f}")
-    print(f"median of {min(len(m['wallClock']) for m in results.values() if 'wallClock' in m)}+ samples of {OPS_PER_SAMPLE:,} ops each;"
-          " mallocs are per sample (per million ops, harness included).")
+            print(f"{name:<44} {ns:>8.2f} {ratio(pthread):>15} {ratio(mutex):>13} {ratio(nslock):>14} {throughput:>21} {mallocs.get(name, float('nan')):>8.0f}")
+    samples = min(len(m["wallClock"]) for m in results.values() if "wallClock" in m)
+    print(f"median of {samples}+ samples of {OPS_PER_SAMPLE:,} ops each; mallocs are per sample (per million ops, harness included).")
+    return median_ns, mallocs
+
+
+def main():
+    directory = sys.argv[1]
+    results = load_locks(directory)
+    if not results:
+        sys.exit("bench: no benchmark results were produced")
+    median_ns, mallocs = lock_table(results)
+
+    rows = []  # (measure, value, target, verdict)
+
+    def verdict(ok):
+        return "met" if ok else "MISSED"
+
+    def ratio_row(measure, name, base, target, ok):
+        if name in median_ns and base in median_ns:
+            value = median_ns[name] / median_ns[base]
+            rows.append((measure, f"{value:.2f}×", target, verdict(ok(value))))
+
+    ratio_row("uncontended ProfiledLock ÷ pthread, recording on", "uncontended ProfiledLock, recording on", "uncontended pthread mutex t", "≤ 1.1×", lambda v: v <= 1.1)
+    ratio_row("uncontended ProfiledLock ÷ pthread, recording off", "uncontended ProfiledLock, recording off", "uncontended pthread mutex t", "≤ 1.05×", lambda v: v <= 1.05)
+    ratio_row("uncontended ProfiledLock ÷ Mutex, recording on", "uncontended ProfiledLock, recording on", "uncontended Synchronization.Mutex", "< 1×", lambda v: v < 1)
+    ratio_row("uncontended ProfiledMutex ÷ Mutex, recording on", "uncontended ProfiledMutex, recording on", "uncontended Synchronization.Mutex", "< 1×", lambda v: v < 1)
+    ratio_row("uncontended ProfiledLock ÷ NSLock, recording on", "uncontended ProfiledLock, recording on", "uncontended NSLock", "< 1×", lambda v: v < 1)
+    uncontended_mallocs = [mallocs[n] for n in mallocs if n.startswith("uncontended Profiled")]
+    if uncontended_mallocs:
+        rows.append(("uncontended mallocs per 10⁶ lock+unlock (profiled rows)", f"{max(uncontended_mallocs):.0f}", "0", verdict(max(uncontended_mallocs) == 0)))
+    for threads in (2, 4):
+        for lock in ("ProfiledLock", "ProfiledMutex"):
+            name = f"hammer-{threads} {lock}, recording on"
+            base = f"hammer-{threads} pthread mutex t"
+            if name in median_ns and base in median_ns:
+                value = median_ns[base] / median_ns[name]
+                rows.append((f"hammer-{threads} {lock} throughput ÷ pthread, recording on", f"{value:.2f}×", "≥ 0.85×", verdict(value >= 0.85)))
+
+    overhead = read(directory, "overhead.txt")
+    if overhead:
+        last = overhead.strip().split("\n")[-1]
+        match = re.search(r"ratio of medians ([\d.]+), median of round ratios ([\d.]+), median start\+stop ([\d.]+)", last)
+        if match:
+            value = float(match[1])
+            rows.append(("fixed workload wall time, profiled ÷ unprofiled (median of 9)", f"{value:.3f}× (round ratios' median {float(match[2]):.3f}×)", "≤ 1.03×", verdict(value <= 1.03)))
+            rows.append(("  session start + stop (symbolization), once per trace", f"{float(match[3]) * 1000:.0f} ms", "-", "stated"))
+        real = re.search(r"trace bytes (\d+) events (\d+) bytes/event ([\d.]+)", overhead)
+        if real:
+            rows.append(("trace bytes per event, recorded (fixed workload)", f"{float(real[3]):.2f} ({int(real[1]):,} B / {int(real[2]):,} events)", "≤ 16", verdict(float(real[3]) <= 16)))
+
+    generated = read(directory, "generate-50m.txt")
+    if generated:
+        g = fields(generated.strip())
+        rows.append(("trace bytes per event, generated 50M-event trace", f"{float(g['bytes/event']):.2f} ({int(g['bytes']):,} B)", "≤ 16", verdict(float(g["bytes/event"]) <= 16)))
+
+    ingest = read(directory, "ingest-50m.txt")
+    if ingest:
+        runs = [fields(line) for line in ingest.strip().split("\n") if line.startswith("events")]
+        rate = statistics.median(float(r["events/s"]) for r in runs)
+        rows.append((f"report ingest, 50M events, one core (median of {len(runs)})", f"{rate / 1e6:.1f} M events/s", "≥ 30 M/s", verdict(rate >= 30e6)))
+        rss50 = max(int(r["peak-rss-kib"]) for r in runs)
+        small = read(directory, "ingest-5m.txt")
+        rss5 = max(int(fields(l)["peak-rss-kib"]) for l in small.strip().split("\n") if l.startswith("events")) if small else None
+        start = fields(ingest.strip().split("\n")[0].replace("before reading:", "")).get("peak-rss-kib")
+        text = f"{rss50 / 1024:.0f} MiB at 50M events" + (f", {rss5 / 1024:.0f} MiB at 5M" if rss5 else "") + (f" ({int(start) / 1024:.0f} MiB before reading)" if start else "")
+        rows.append(("report peak RSS (getrusage ru_maxrss)", text, "O(locks + stacks)", verdict(rss5 is not None and rss50 <= rss5 * 1.1)))
+
+    drain = read(directory, "drain.txt")
+    if drain:
+        lines = [l.split() for l in drain.strip().split("\n")[1:] if l and l[0].isdigit()]
+        best_clean = max((float(l[6]) for l in lines if l[5] == "0"), default=None)
+        best = max(lines, key=lambda l: float(l[6]))
+        dropped_share = int(best[5]) / max(int(best[3]), 1)
+        text = (f"{best_clean / 1e6:.2f} M/s without drops" if best_clean is not None else "no configuration without drops") + \
+            f"; highest {float(best[6]) / 1e6:.2f} M/s received ({dropped_share:.1%} dropped)"
+        rows.append(("drain: events/s two contending producers sustain", text, "≥ 10 M/s, no drops", verdict(best_clean is not None and best_clean >= 10e6)))
+
+    print()
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(r[1]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':<{value_width}}  {'target':<18} verdict")
+    for measure, value, target, result in rows:
+        print(f"{measure:<{width}}  {value:<{value_width}}  {target:<18} {result}")
 
 
 if __name__ == "__main__":

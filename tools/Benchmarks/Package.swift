@@ -12,9 +12,16 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // What the benchmark programs share: the baseline and profiled counters, threads, work.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "LockProf", package: "lockprof")],
+            path: "Sources/BenchmarkSupport"
+        ),
         .executableTarget(
             name: "LockBenchmarks",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LockProf", package: "lockprof"),
             ],
@@ -28,6 +35,43 @@ let package = Package(
             name: "HotPathSyscalls",
             dependencies: [.product(name: "LockProf", package: "lockprof")],
             path: "Sources/HotPathSyscalls"
+        ),
+        // Run by tools/ingest-bench: writes a realistic trace of N events with LockProfFormat's
+        // writer, then times `lockprof report`'s analysis of it on one core.
+        .executableTarget(
+            name: "TraceGenerator",
+            dependencies: [.product(name: "LockProfFormat", package: "lockprof")],
+            path: "Sources/TraceGenerator"
+        ),
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: [.product(name: "LockProfAnalysis", package: "lockprof")],
+            path: "Sources/IngestBenchmark"
+        ),
+        // Run by tools/bench: how many events two contending producer threads get into the
+        // trace, and how many the rings drop.
+        .executableTarget(
+            name: "DrainRate",
+            dependencies: ["BenchmarkSupport", 
+                .product(name: "LockProf", package: "lockprof"),
+                .product(name: "LockProfFormat", package: "lockprof"),
+            ],
+            path: "Sources/DrainRate"
+        ),
+        // Run by tools/bench: a fixed multi-threaded workload's wall time, recording on ÷ off.
+        .executableTarget(
+            name: "DemoOverhead",
+            dependencies: ["BenchmarkSupport", 
+                .product(name: "LockProf", package: "lockprof"),
+                .product(name: "LockProfFormat", package: "lockprof"),
+            ],
+            path: "Sources/DemoOverhead"
+        ),
+        // Run by tools/peers: the hammer as a plain program, natively and under Valgrind.
+        .executableTarget(
+            name: "PeerHammer",
+            dependencies: ["BenchmarkSupport", .product(name: "LockProf", package: "lockprof")],
+            path: "Sources/PeerHammer"
         ),
     ]
 )

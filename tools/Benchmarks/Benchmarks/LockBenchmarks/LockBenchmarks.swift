@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import LockProf
 import Synchronization
@@ -14,7 +15,7 @@ import Glibc
 //
 // "recording on" runs inside a LockProfiler session writing a real trace to a temporary file;
 // "recording off" runs with no session. Hammer benchmarks split the million operations over
-// 2 threads (started per iteration; their start-up is < 0.1% of an iteration).
+// 2 or 4 threads on one lock (started per iteration; their start-up is < 0.1% of an iteration).
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -32,10 +33,10 @@ let benchmarks: @Sendable () -> Void = {
 
     // Locks are created once, outside the measured closures, so the malloc counts
     // are those of lock+unlock alone.
-    let pthreadLock = PthreadLock()
+    let pthreadLock = PthreadCounter()
     let foundationLock = FoundationLock()
     let mutex = Mutex(0)
-    let profiledLock = ProfiledCounter()
+    let profiledLock = ProfiledCounter(name: "bench.counter")
     let profiledMutex = ProfiledMutexCounter()
 
     Benchmark("uncontended pthread_mutex_t") { benchmark in
@@ -67,28 +68,38 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(profiledMutex.value)
         }, setup: recording.start, teardown: recording.stop)
 
-    // MARK: 2-thread hammer on one lock.
+    // MARK: 2- and 4-thread hammer on one lock.
 
-    Benchmark("hammer-2 pthread_mutex_t") { benchmark in
-        hammer(threads: 2, operations: benchmark.scaledIterations.count) { pthreadLock.increment() }
-        blackHole(pthreadLock.count)
-    }
-    Benchmark("hammer-2 Synchronization.Mutex") { benchmark in
-        hammer(threads: 2, operations: benchmark.scaledIterations.count) { mutex.withLock { $0 &+= 1 } }
-        blackHole(mutex.withLock { $0 })
-    }
-    Benchmark(
-        "hammer-2 ProfiledLock, recording on",
-        closure: { benchmark in
-            hammer(threads: 2, operations: benchmark.scaledIterations.count) { profiledLock.increment() }
+    for threads in [2, 4] {
+        Benchmark("hammer-\(threads) pthread_mutex_t") { benchmark in
+            hammer(threads: threads, operations: benchmark.scaledIterations.count) { pthreadLock.increment() }
+            blackHole(pthreadLock.count)
+        }
+        Benchmark("hammer-\(threads) Synchronization.Mutex") { benchmark in
+            hammer(threads: threads, operations: benchmark.scaledIterations.count) { mutex.withLock { $0 &+= 1 } }
+            blackHole(mutex.withLock { $0 })
+        }
+        Benchmark("hammer-\(threads) NSLock") { benchmark in
+            hammer(threads: threads, operations: benchmark.scaledIterations.count) { foundationLock.increment() }
+            blackHole(foundationLock.count)
+        }
+        Benchmark("hammer-\(threads) ProfiledLock, recording off") { benchmark in
+            hammer(threads: threads, operations: benchmark.scaledIterations.count) { profiledLock.increment() }
             blackHole(profiledLock.count)
-        }, setup: recording.start, teardown: recording.stop)
-    Benchmark(
-        "hammer-2 ProfiledMutex, recording on",
-        closure: { benchmark in
-            hammer(threads: 2, operations: benchmark.scaledIterations.count) { profiledMutex.increment() }
-            blackHole(profiledMutex.value)
-        }, setup: recording.start, teardown: recording.stop)
+        }
+        Benchmark(
+            "hammer-\(threads) ProfiledLock, recording on",
+            closure: { benchmark in
+                hammer(threads: threads, operations: benchmark.scaledIterations.count) { profiledLock.increment() }
+                blackHole(profiledLock.count)
+            }, setup: recording.start, teardown: recording.stop)
+        Benchmark(
+            "hammer-\(threads) ProfiledMutex, recording on",
+            closure: { benchmark in
+                hammer(threads: threads, operations: benchmark.scaledIterations.count) { profiledMutex.increment() }
+                blackHole(profiledMutex.value)
+            }, setup: recording.start, teardown: recording.stop)
+    }
 }
 
 /// Starts and stops a LockProfiler session around one benchmark, writing to a temporary file.
@@ -107,31 +118,7 @@ final class RecordingSession: Sendable {
 
 /// Runs `operation` `operations` times in total, split evenly over `threads` threads, and waits.
 func hammer(threads: Int, operations: Int, _ operation: @escaping @Sendable () -> Void) {
-    let group = DispatchGroup()
-    for _ in 0..<threads {
-        group.enter()
-        Thread {
-            for _ in 0..<(operations / threads) { operation() }
-            group.leave()
-        }.start()
-    }
-    group.wait()
-}
-
-/// A counter guarded by a default pthread mutex: the baseline.
-final class PthreadLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
-        let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        return mutex
-    }()
-    private(set) var count = 0
-
-    @inline(never) func increment() {
-        pthread_mutex_lock(mutex)
-        count &+= 1
-        pthread_mutex_unlock(mutex)
-    }
+    Threads.run(threads) { _ in for _ in 0..<(operations / threads) { operation() } }
 }
 
 /// A counter guarded by Foundation's NSLock.
@@ -152,16 +139,4 @@ final class ProfiledMutexCounter: Sendable {
     var value: Int { mutex.withLock { $0 } }
 
     @inline(__always) func increment() { mutex.withLock { $0 &+= 1 } }
-}
-
-/// A counter guarded by a ProfiledLock.
-final class ProfiledCounter: @unchecked Sendable {
-    private let lock = ProfiledLock(name: "bench.counter")
-    private(set) var count = 0
-
-    @inline(never) func increment() {
-        lock.lock()
-        count &+= 1
-        lock.unlock()
-    }
 }
