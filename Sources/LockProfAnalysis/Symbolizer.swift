@@ -7,21 +7,26 @@ import LockProfFormat
 /// could not resolve) reads `0x<offset>` with no file or line. Leading frames inside the profiler,
 /// the Swift runtime or the C library are trimmed (see ``FrameTrimming``), so the first frame is
 /// the user's code that called `lock()` or `withLock`.
+///
+/// Every stack is resolved once, when the symbolizer is made: the same stack shows up under many
+/// locks and on both sides, and the reports then share one array of frames per stack instead of
+/// each resolving and holding its own copy (this was most of `lockprof report`'s fixed time and
+/// memory on a trace with many locks and stacks; docs/performance.md).
 public struct Symbolizer: Sendable {
-    private let stacks: [UInt32: [Frame]]
     private let symbols: [Frame: SymbolRecord]
     private let moduleNames: [UInt32: String]
+    private var resolvedStacks: [UInt32: [FrameReport]] = [:]
 
     public init(trace: ProcessTrace) {
-        stacks = trace.stacks
         symbols = trace.symbols
         moduleNames = trace.modules.mapValues { Self.basename($0.path) }
+        resolvedStacks = trace.stacks.mapValues { FrameTrimming.trimmed($0.map(resolve)) }
     }
 
     /// The frames of stack `stackID`, innermost first, profiler and runtime frames trimmed; empty
     /// when the stack is unknown.
     public func frames(ofStack stackID: UInt32) -> [FrameReport] {
-        FrameTrimming.trimmed((stacks[stackID] ?? []).map(resolve))
+        resolvedStacks[stackID] ?? []
     }
 
     /// What one frame address means.

@@ -1,7 +1,8 @@
 import LockProfFormat
 
 /// Reads trace files into per-process traces, streaming: each file is read once, record by
-/// record, into a ``ProcessTrace``, so memory stays O(locks + stacks) whatever the trace's size.
+/// record, into a ``ProcessTrace`` (its events summed by an ``EventAccumulator``), so memory
+/// stays O(locks + stacks) whatever the trace's size.
 /// Files of the same process (same pid and recording start) are merged.
 ///
 /// ```swift
@@ -44,9 +45,16 @@ public enum TraceLoader {
     /// Reads one file; nil when it holds no chunk at all (and no damage).
     public static func load(path: String) throws(AnalysisError) -> ProcessTrace? {
         var trace = ProcessTrace(files: [path])
+        var events = EventAccumulator()
         let summary: TraceReadSummary
         do {
-            summary = try TraceReader.read(path: path) { trace.add($0) }
+            summary = try TraceReader.read(path: path) { record in
+                switch record {
+                case .contention(let contention): events.add(contention)
+                case .release(let release): events.add(release)
+                default: trace.add(record)
+                }
+            }
         } catch let error as TraceError {
             throw .unreadableTrace(error)
         } catch {
@@ -56,6 +64,7 @@ public enum TraceLoader {
             if summary.damage.isEmpty { return nil }
             throw .noIntactChunks(path: path, damage: summary.damage)
         }
+        events.fold(into: &trace)
         trace.damage = summary.damage.map { FileDamage(path: path, damage: $0) }
         return trace
     }

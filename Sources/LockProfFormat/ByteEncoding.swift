@@ -64,7 +64,26 @@ struct ByteSource {
         return bytes[offset]
     }
 
+    @inline(__always)
     mutating func varint() throws(DecodeFailure) -> UInt64 {
+        // Most varints in a trace are one byte (ids, flags) or two (small deltas and waits):
+        // take those inline.
+        if offset + 1 < bytes.count {
+            let first = bytes[offset]
+            if first < 0x80 {
+                offset += 1
+                return UInt64(first)
+            }
+            let second = bytes[offset + 1]
+            if second < 0x80 {
+                offset += 2
+                return UInt64(first & 0x7F) | UInt64(second) << 7
+            }
+        }
+        return try multiByteVarint()
+    }
+
+    private mutating func multiByteVarint() throws(DecodeFailure) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -79,6 +98,7 @@ struct ByteSource {
         }
     }
 
+    @inline(__always)
     mutating func varint32() throws(DecodeFailure) -> UInt32 {
         let value = try varint()
         guard let narrow = UInt32(exactly: value) else {

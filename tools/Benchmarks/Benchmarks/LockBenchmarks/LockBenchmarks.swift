@@ -124,11 +124,17 @@ func hammer(threads: Int, operations: Int, _ operation: @escaping @Sendable () -
 /// A counter guarded by Foundation's NSLock.
 final class FoundationLock: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var count = 0
+    private let storage: UnsafeMutablePointer<Int> = {
+        let storage = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        storage.initialize(to: 0)
+        return storage
+    }()
+    /// Behind a pointer like BenchmarkSupport's counters: no exclusivity check per increment.
+    var count: Int { storage.pointee }
 
     @inline(never) func increment() {
         lock.lock()
-        count &+= 1
+        storage.pointee &+= 1
         lock.unlock()
     }
 }

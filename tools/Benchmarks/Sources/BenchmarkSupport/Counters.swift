@@ -6,20 +6,25 @@ import Glibc
 
 /// A counter guarded by a default pthread mutex: the baseline every lock is compared with.
 /// `increment` is not inlined, like a call into the C library.
+///
+/// The counters keep their count behind a pointer rather than in a stored `var`: a class's stored
+/// `var` costs a `swift_beginAccess` call (dynamic exclusivity checking) on every increment, which
+/// would be measured as part of every lock.
 public final class PthreadCounter: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
         let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
         return mutex
     }()
+    private let storage = UnsafeMutablePointer<Int>.allocate(capacity: 1)
     /// Increments so far (read it when no thread increments).
-    public private(set) var count = 0
+    public var count: Int { storage.pointee }
 
-    public init() {}
+    public init() { storage.initialize(to: 0) }
 
     @inline(never) public func increment() {
         pthread_mutex_lock(mutex)
-        count &+= 1
+        storage.pointee &+= 1
         pthread_mutex_unlock(mutex)
     }
 }
@@ -27,14 +32,18 @@ public final class PthreadCounter: @unchecked Sendable {
 /// A counter guarded by a ProfiledLock, written the way a user swaps one in.
 public final class ProfiledCounter: @unchecked Sendable {
     private let lock: ProfiledLock
+    private let storage = UnsafeMutablePointer<Int>.allocate(capacity: 1)
     /// Increments so far (read it when no thread increments).
-    public private(set) var count = 0
+    public var count: Int { storage.pointee }
 
-    public init(name: String) { lock = ProfiledLock(name: name) }
+    public init(name: String) {
+        lock = ProfiledLock(name: name)
+        storage.initialize(to: 0)
+    }
 
     @inline(never) public func increment() {
         lock.lock()
-        count &+= 1
+        storage.pointee &+= 1
         lock.unlock()
     }
 }

@@ -9,7 +9,10 @@ import LockProfFormat
 // many releases a `release` event). The trace is read back afterwards and its events counted;
 // the runtime's exact counters (LockProfiler.snapshot) say how many events were produced:
 //   produced = contended acquisitions + blocking holds = events received + events dropped.
-// The work inside the lock is varied to vary the event rate.
+// The work inside the lock is varied to vary the event rate. The collector thread's CPU time and
+// run-queue wait (from /proc, read just before stop) tell whether drops come from the collector's
+// speed or from it not getting a core in time: received ÷ collector CPU seconds is its drain
+// capacity.
 //
 // Usage: DrainRate [SECONDS per configuration, default 1]. One line per configuration.
 
@@ -29,17 +32,34 @@ func hammer(_ guarded: ProfiledValue, rounds: Int, seconds: Double) -> Double {
     return Double(nanoseconds) / 1e9
 }
 
+/// The process's thread ids (/proc/self/task).
+func threadIDs() -> Set<String> {
+    Set((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [])
+}
+
+/// A thread's scheduler statistics (/proc/self/task/TID/schedstat): nanoseconds on a CPU,
+/// nanoseconds runnable but waiting for one, and time slices; nil when it cannot be read.
+func schedulerStatistics(thread: String) -> (running: UInt64, waiting: UInt64, slices: UInt64)? {
+    guard let line = try? String(contentsOfFile: "/proc/self/task/\(thread)/schedstat", encoding: .utf8) else { return nil }
+    let numbers = line.split(separator: " ").compactMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    return numbers.count == 3 ? (numbers[0], numbers[1], numbers[2]) : nil
+}
+
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("lockprof-drain-\(getpid()).trace").path
-print("rounds-in-lock seconds acquisitions produced received dropped received/s produced/s")
+print("rounds-in-lock seconds acquisitions produced received dropped received/s produced/s collector-cpu-ms collector-runqueue-ms collector-slices received/collector-cpu-s")
 for rounds in [0, 4, 16, 64] {
     let guarded = ProfiledValue(name: "drain.rounds-\(rounds)")
+    // The collector is the thread `start` creates (the producers start later).
+    let before = threadIDs()
     do {
         try LockProfiler.start(tracePath: path, overwrite: true)
     } catch {
         print("DrainRate: \(error)")
         exit(1)
     }
+    let started = threadIDs().subtracting(before)
     let elapsed = hammer(guarded, rounds: rounds, seconds: seconds)
+    let collector = started.count == 1 ? schedulerStatistics(thread: started.first!) : nil
     LockProfiler.stop()
 
     var received = 0
@@ -63,9 +83,11 @@ for rounds in [0, 4, 16, 64] {
         exit(1)
     }
     let produced = counters.contendedAcquisitions + counters.blockingHolds
+    let running = Double(collector?.running ?? 0) / 1e9
     print(
         String(
-            format: "%d %.3f %llu %llu %d %llu %.0f %.0f%@", rounds, elapsed, counters.acquisitions, produced, received, dropped,
-            Double(received) / elapsed, Double(produced) / elapsed,
-            UInt64(received) + dropped == produced ? "" : " (received + dropped != produced)"))
+            format: "%d %.3f %llu %llu %d %llu %.0f %.0f %.1f %.1f %llu %.0f", rounds, elapsed, counters.acquisitions, produced, received,
+            dropped, Double(received) / elapsed, Double(produced) / elapsed, running * 1000, Double(collector?.waiting ?? 0) / 1e6,
+            collector?.slices ?? 0, running > 0 ? Double(received) / running : 0)
+            + (UInt64(received) + dropped == produced ? "" : " (received + dropped != produced)"))
 }
