@@ -41,9 +41,13 @@ let package = Package(
         ),
         // A program that only swaps in a profiled lock: recorded with LOCKPROF_TRACE, no code.
         .executableTarget(name: "bank-tellers", dependencies: ["LockProf"], path: "Examples/BankTellers"),
+        // A program that records itself and then meets a fault (kill -9, exit from a thread, a
+        // fatal error, a file-size limit, fork): the reliability tests run it as a child process.
+        .executableTarget(name: "fault-harness", dependencies: ["LockProf"], path: "Tests/FaultHarness"),
         .testTarget(name: "LockProfFormatTests", dependencies: ["LockProfFormat"]),
         .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat"]),
-        .testTarget(name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfFormat"]),
-        .testTarget(name: "lockprofTests", dependencies: ["lockprof", "bank-tellers", "LockProf"]),
+        .testTarget(
+            name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfFormat"], exclude: ["Fixtures"]),
+        .testTarget(name: "lockprofTests", dependencies: ["lockprof", "bank-tellers", "fault-harness", "LockProf", "LockProfFormat"]),
     ]
 )

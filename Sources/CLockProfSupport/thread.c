@@ -20,6 +20,8 @@ uint64_t lockprof_thread_id(void) {
     return cached_thread_id;
 }
 
+void lockprof_thread_forget_id(void) { cached_thread_id = 0; }
+
 uintptr_t lockprof_thread_token(void) { return (uintptr_t)&thread_token; }
 
 int lockprof_thread_name(char *buffer, size_t size) {

@@ -22,7 +22,9 @@ import Glibc
 /// exact counters every 100 ms, so a crash loses at most the last 100 ms. A failed write (disk
 /// full) stops recording with one line on standard error; the program and its locks carry on.
 public enum LockProfiler {
-    private static let session = Mutex<TraceSession?>(nil)
+    /// The running session. A registry lock rather than a `Mutex`, so a forked child never finds
+    /// it held (see ``ForkHandling``).
+    static let session = RegistryLock<TraceSession?>(nil, mutex: LOCKPROF_SESSION_MUTEX)
     private static let exitHookInstalled = Atomic<Bool>(false)
 
     /// Starts recording into a new trace file at `tracePath`.
@@ -41,6 +43,7 @@ public enum LockProfiler {
         }
         if !exitHookInstalled.exchange(true, ordering: .relaxed) {
             atexit { LockProfiler.stop() }
+            ForkHandling.install()
         }
     }
 
@@ -57,7 +60,8 @@ public enum LockProfiler {
     /// Whether a recording session is running.
     public static var isRecording: Bool { session.withLock { $0 != nil } }
 
-    /// The counters of every live lock (and of locks that died during the current recording),
+    /// The counters of every live lock (and of locks that died during the current recording,
+    /// until the next checkpoint, at most 100 ms later, has written their final counts),
     /// ordered by lock id. Counts are since each lock's creation.
     public static func snapshot() -> [LockSnapshot] {
         LockRegistry.shared.counters()

@@ -44,11 +44,25 @@ public enum TraceLoader {
 
     /// Reads one file; nil when it holds no chunk at all (and no damage).
     public static func load(path: String) throws(AnalysisError) -> ProcessTrace? {
+        try load(path: path) { visit in try TraceReader.read(path: path, visit) }
+    }
+
+    /// Reads a trace held in memory as if it were the file `path`: for fuzzing and tests that
+    /// damage a trace many times over.
+    public static func load(bytes: [UInt8], path: String = "<memory>") throws(AnalysisError) -> Loaded {
+        guard let trace = try load(path: path, reading: { visit in try TraceReader.read(bytes: bytes, path: path, visit) })
+        else { return Loaded(processes: [], notes: [.emptyTrace(path: path)]) }
+        return Loaded(processes: [trace], notes: [])
+    }
+
+    private static func load(
+        path: String, reading read: ((TraceRecord) throws -> Void) throws -> TraceReadSummary
+    ) throws(AnalysisError) -> ProcessTrace? {
         var trace = ProcessTrace(files: [path])
         var events = EventAccumulator()
         let summary: TraceReadSummary
         do {
-            summary = try TraceReader.read(path: path) { record in
+            summary = try read { record in
                 switch record {
                 case .contention(let contention): events.add(contention)
                 case .release(let release): events.add(release)

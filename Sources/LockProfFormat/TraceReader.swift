@@ -223,13 +223,13 @@ final class ByteStream {
             start = 0
         }
         let want = max(count - buffer.count, Self.block)
-        let oldCount = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: want))
-        let got = try buffer.withUnsafeMutableBytes { raw in
-            try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[oldCount...]), count: want)
+        // Read into fresh uninitialized storage and append what arrived: no zero-filling of a
+        // block that a small file never uses.
+        let block = try [UInt8](unsafeUninitializedCapacity: want) { raw, initialized in
+            initialized = try file.read(into: UnsafeMutableRawBufferPointer(raw), count: want)
         }
-        buffer.removeLast(want - got)
-        if got == 0 { reachedEnd = true }
+        buffer.append(contentsOf: block)
+        if block.isEmpty { reachedEnd = true }
     }
 
     func advance(_ count: Int) {

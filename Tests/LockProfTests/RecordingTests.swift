@@ -205,8 +205,9 @@ import Testing
             let lock = ProfiledLock(name: name)
             for _ in 0..<42 { lock.withLock {} }
         }
-        usleep(250_000)  // past a checkpoint: the dead lock is still in the snapshot and the trace
-        #expect(snapshot(of: name)?.acquisitions == 42)
+        usleep(250_000)  // past a checkpoint: the dead lock's final counts are in the trace
+        // ... and the registry has forgotten it, so dead locks cost no memory while recording.
+        #expect(snapshot(of: name) == nil)
         LockProfiler.stop()
         #expect(snapshot(of: name) == nil)
         let (records, _) = try TraceReader.readAll(path: path)

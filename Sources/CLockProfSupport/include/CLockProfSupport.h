@@ -124,6 +124,25 @@ int lockprof_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
 /// Wakes up to `count` threads sleeping on `word`.
 void lockprof_futex_wake(uint32_t *word, int count);
 
+// MARK: Fork
+
+/// The registries' mutexes, by index; `lockprof_registry_lock` takes them in this order when nested.
+#define LOCKPROF_REGISTRY_MUTEX_COUNT 3
+enum { LOCKPROF_SESSION_MUTEX = 0, LOCKPROF_LOCK_REGISTRY_MUTEX = 1, LOCKPROF_RING_REGISTRY_MUTEX = 2 };
+
+/// Locks one of the registry mutexes (installing the fork handlers on first use). These mutexes
+/// are held across fork() by the fork handlers, so a child never inherits one held by a thread
+/// it does not have. See fork.c.
+void lockprof_registry_lock(int which);
+void lockprof_registry_unlock(int which);
+
+/// Registers the function the child runs right after fork(), once recording is off and the
+/// registry mutexes are free (set once).
+void lockprof_set_fork_child_callback(void (*callback)(void));
+
+/// Forgets the calling thread's cached kernel thread id (after fork() it belongs to the parent).
+void lockprof_thread_forget_id(void);
+
 // MARK: Process
 
 int32_t lockprof_process_id(void);

@@ -1,3 +1,4 @@
+import CLockProfSupport
 import LockProfFormat
 import Synchronization
 
@@ -28,11 +29,12 @@ final class LockRegistry: Sendable {
     private struct State {
         var nextID: UInt32 = 1
         var live: [UInt32: Entry] = [:]
-        /// Final counters of locks that died while a session was recording, until it ends.
+        /// Final counters of locks that died while a session was recording, until the next
+        /// checkpoint has written them to the trace.
         var retired: [(LockIdentity, LockCounters)] = []
         var sessionActive = false
     }
-    private let state = Mutex(State())
+    private let state = RegistryLock(State(), mutex: LOCKPROF_LOCK_REGISTRY_MUTEX)
 
     private init() {}
 
@@ -57,10 +59,21 @@ final class LockRegistry: Sendable {
     }
 
     /// Reads every live lock's counters and, while a session runs, the final counters of the
-    /// locks that died during it.
+    /// locks that died since its last checkpoint.
     func counters() -> [(LockIdentity, LockCounters)] {
         state.withLock { state in
             state.live.values.map { ($0.identity, LockCounters($0.slots)) } + state.retired
+        }
+    }
+
+    /// For a checkpoint: every live lock's counters, and the final counters of the locks that died
+    /// since the last checkpoint. The registry then forgets the dead ones (the trace has their
+    /// final counts), so a program that creates and destroys locks while recording keeps a
+    /// registry as large as its live locks, not as its whole history.
+    func countersForCheckpoint() -> (live: [(LockIdentity, LockCounters)], retired: [(LockIdentity, LockCounters)]) {
+        state.withLock { state in
+            defer { state.retired.removeAll() }
+            return (state.live.values.map { ($0.identity, LockCounters($0.slots)) }, state.retired)
         }
     }
 

@@ -11,7 +11,7 @@ final class RingRegistry: Sendable {
         var rings: [ThreadRing] = []
         var nextSerial: UInt32 = 1
     }
-    private let state = Mutex(State())
+    private let state = RegistryLock(State(), mutex: LOCKPROF_RING_REGISTRY_MUTEX)
 
     private init() {
         lockprof_set_thread_exit_callback { raw in
@@ -42,6 +42,14 @@ final class RingRegistry: Sendable {
     /// The rings registered now, for one collection pass.
     func currentRings() -> [ThreadRing] {
         state.withLock { $0.rings }
+    }
+
+    /// In a forked child: forgets every ring but the calling thread's, since the other threads
+    /// do not exist in the child. Their rings are not freed (each dead thread's slot still holds
+    /// a reference), which costs the child their memory but can never free a ring in use.
+    func forgetOtherThreadsAfterFork() {
+        let current = lockprof_current_ring()
+        state.withLock { $0.rings.removeAll { Unmanaged.passUnretained($0).toOpaque() != current } }
     }
 
     /// Forgets rings whose threads exited and that were drained after they exited.

@@ -63,10 +63,17 @@ final class TraceCollector {
     /// Writes every lock's counters since the session started, a checkpoint, and flushes.
     func checkpoint() {
         writeDrops(RingRegistry.shared.currentRings())
-        for (identity, counters) in LockRegistry.shared.counters() {
+        let (live, retired) = LockRegistry.shared.countersForCheckpoint()
+        for (identity, counters) in live + retired {
             writeLockRecordIfNeeded(identity)
             let baseline = baselines[identity.lockID] ?? LockCounters()
             write(.lockStatistics(counters.since(baseline).record(lockID: identity.lockID)))
+        }
+        // A dead lock's final counts and record are in the trace now: forget it, so memory follows
+        // the live locks. A late event naming it finds no identity and writes no second record.
+        for (identity, _) in retired {
+            writtenLocks.remove(identity.lockID)
+            baselines.removeValue(forKey: identity.lockID)
         }
         write(.checkpoint(CheckpointRecord(timeNanoseconds: lockprof_now_ns())))
         flush()
