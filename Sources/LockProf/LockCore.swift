@@ -65,7 +65,20 @@ enum LockSlot {
     static let firstWaiterArrival = 13
     static let holderStack = 14
     static let histogram = 15
-    static let count = histogram + TraceLimits.histogramBuckets
+    // Per-kind counters (see the kinds' files for who writes them and how).
+    /// Recursive locks: acquisitions by the thread already holding the lock.
+    @usableFromInline static let reentries = histogram + TraceLimits.histogramBuckets
+    /// Reader-writer locks: the reader side's acquisitions, contended acquisitions and wait.
+    static let sharedAcquisitions = reentries + 1
+    static let sharedContended = reentries + 2
+    static let sharedWaitNanoseconds = reentries + 3
+    /// Conditions: time spent asleep in `wait()`, and signal/broadcast calls.
+    static let conditionWaitNanoseconds = reentries + 4
+    static let signals = reentries + 5
+    static let broadcasts = reentries + 6
+    /// Reader-writer locks: 1 while a writer holds the lock (written by that writer only).
+    static let writerHolding = reentries + 7
+    static let count = reentries + 8
 }
 
 /// The machinery every profiled lock shares: the futex word, the exact counters, and the slow
@@ -85,17 +98,22 @@ final class LockCore: @unchecked Sendable {
     @usableFromInline let slots: UnsafeMutablePointer<Atomic<UInt64>>
     /// Identity and description, as registered.
     let identity: LockIdentity
+    /// `identity.lockID`, for the inlined lock-order bookkeeping.
+    @usableFromInline let lockID: UInt32
     private let memory: UnsafeMutableRawPointer
 
-    init(kind: LockKind, name: String?, fileID: StaticString, line: UInt) {
+    /// - Parameter initialWord: the word's first value: 0 (free) for a mutex; the permit count
+    ///   for a semaphore, which uses the word as its counter.
+    init(kind: LockKind, name: String?, fileID: StaticString, line: UInt, initialWord: UInt32 = 0) {
         let site = "\(fileID):\(line)"
         memory = UnsafeMutableRawPointer.allocate(byteCount: 8 + 8 * LockSlot.count, alignment: 64)
         word = memory.bindMemory(to: Atomic<UInt32>.self, capacity: 1)
-        word.initialize(to: Atomic(0))
+        word.initialize(to: Atomic(initialWord))
         slots = (memory + 8).bindMemory(to: Atomic<UInt64>.self, capacity: LockSlot.count)
         for index in 0..<LockSlot.count { (slots + index).initialize(to: Atomic(0)) }
         identity = LockRegistry.shared.register(
             kind: kind, name: name ?? site, site: site, word: word, slots: slots)
+        lockID = identity.lockID
     }
 
     deinit {
@@ -109,12 +127,15 @@ final class LockCore: @unchecked Sendable {
 
     @inlinable @inline(__always)
     func lock() {
+        let recording = lockprof_is_recording() != 0
+        if _slowPath(recording) { noteLockOrder() }
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
         } else {
             _ = lockContended(timeoutNanoseconds: -1)
             lockprof_keep_frame()
         }
+        if _slowPath(recording) { lockprof_held_push(lockID) }
         debugSetOwner()
     }
 
@@ -122,6 +143,8 @@ final class LockCore: @unchecked Sendable {
     func tryLock() -> Bool {
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
+            // A tryLock cannot deadlock: it orders nothing, but what is taken after it is ordered.
+            if _slowPath(lockprof_is_recording() != 0) { lockprof_held_push(lockID) }
             debugSetOwner()
             return true
         }
@@ -131,19 +154,46 @@ final class LockCore: @unchecked Sendable {
 
     @inlinable
     func lock(timeoutNanoseconds: Int64) -> Bool {
+        let recording = lockprof_is_recording() != 0
+        if _slowPath(recording) { noteLockOrder() }
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
         } else if !lockContended(timeoutNanoseconds: max(timeoutNanoseconds, 0)) {
             lockprof_keep_frame()
             return false
         }
+        if _slowPath(recording) { lockprof_held_push(lockID) }
         debugSetOwner()
         return true
+    }
+
+    /// While recording: when this thread holds other profiled locks, records each (held → this)
+    /// pair it has not recorded yet, before waiting, so that even a real deadlock leaves its
+    /// order in the trace. One thread-local read when nothing is held.
+    @inlinable @inline(__always)
+    func noteLockOrder() {
+        if _slowPath(lockprof_held_count() != 0) {
+            recordLockOrder()
+            lockprof_keep_frame()
+        }
+    }
+
+    @usableFromInline @inline(never)
+    func recordLockOrder() {
+        Recorder.recordLockOrder(acquiring: lockID)
+    }
+
+    /// Removes this lock from the thread's held locks when any are tracked (one thread-local read
+    /// otherwise). Done whether or not still recording, so no entry outlives its hold.
+    @inlinable @inline(__always)
+    func forgetHeld() {
+        if _slowPath(lockprof_held_count() != 0) { lockprof_held_pop(lockID) }
     }
 
     @inlinable @inline(__always)
     func unlock() {
         debugCheckAndClearOwner()
+        forgetHeld()
         if _slowPath(slots[LockSlot.holdStart].load(ordering: .relaxed) != 0 || word.pointee.load(ordering: .relaxed) == 2) {
             unlockSlow()
             lockprof_keep_frame()
@@ -161,6 +211,13 @@ final class LockCore: @unchecked Sendable {
         let count = slots[LockSlot.acquisitions].load(ordering: .relaxed) &+ 1
         slots[LockSlot.acquisitions].store(count, ordering: .relaxed)
         if _slowPath(count & (TraceLimits.holdSampleInterval - 1) == 1) { startSampledHold() }
+    }
+
+    /// Counts an acquisition by the thread already holding a recursive lock (only the holder
+    /// writes the slot: a plain increment, see the protocol above).
+    @inlinable @inline(__always)
+    func countReentry() {
+        slots[LockSlot.reentries].store(slots[LockSlot.reentries].load(ordering: .relaxed) &+ 1, ordering: .relaxed)
     }
 
     @inlinable @inline(__always)
@@ -262,25 +319,38 @@ final class LockCore: @unchecked Sendable {
         return true
     }
 
-    /// Under the lock, after waiting: counts, times, and records the contention.
-    private func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64) {
-        add(1, to: LockSlot.acquisitions)
-        add(1, to: LockSlot.contended)
+    /// Under the lock, after waiting: counts, times, and records the contention. `shared` is for
+    /// the kinds several threads hold at once (readers, semaphore permits): their counts use
+    /// atomic adds, the hold is not timed here, and the published holder stack is taken with an
+    /// exchange so that exactly one waiter blames it.
+    func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64, shared: Bool = false) {
+        if shared {
+            slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+        } else {
+            add(1, to: LockSlot.acquisitions)
+            add(1, to: LockSlot.contended)
+        }
         guard recording else { return }
         let now = lockprof_now_ns()
         let wait = now &- waitStart
         countWait(wait)
-        slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
-        // Consume the stack the releasing holder published for us (0 when it did not publish).
-        let holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
-        if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
+        let holderStack: UInt64
+        if shared {
+            holderStack = slots[LockSlot.holderStack].exchange(0, ordering: .relaxed)
+        } else {
+            slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
+            // Consume the stack the releasing holder published for us (0 when it did not publish).
+            holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
+            if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
+        }
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: holderStack,
             timedOut: false)
     }
 
     /// Outside the lock, after giving up: counted with read-modify-writes.
-    private func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64) {
+    func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64) {
         slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed)
         guard recording else { return }
         let wait = now &- waitStart
@@ -291,7 +361,7 @@ final class LockCore: @unchecked Sendable {
 
     /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic
     /// read-modify-writes: a timed-out waiter does not hold the lock.
-    private func countWait(_ wait: UInt64) {
+    func countWait(_ wait: UInt64) {
         slots[LockSlot.waitNanoseconds].wrappingAdd(wait, ordering: .relaxed)
         var maximum = slots[LockSlot.maximumWait].load(ordering: .relaxed)
         while wait > maximum {
@@ -310,6 +380,18 @@ final class LockCore: @unchecked Sendable {
     func unlockSlow() {
         let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
         slots[LockSlot.holdStart].store(0, ordering: .relaxed)
+        let holderStack = accountRelease(holdStart: holdStart)
+        slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)
+        if word.pointee.exchange(0, ordering: .releasing) == 2 {
+            lockprof_futex_wake(futexAddress, 1)
+        }
+    }
+
+    /// While recording, accounts a release by a holder whose hold began at `holdStart` (0: not
+    /// timed): a blocking hold with the holder's stack and a `release` event when threads sleep
+    /// on the lock, else a sampled hold when it was timed. Returns the holder's stack hash for the
+    /// next waiter to blame (0 when none). Called by the releasing holder, before releasing.
+    func accountRelease(holdStart: UInt64) -> UInt64 {
         var holderStack: UInt64 = 0
         if lockprof_is_recording() != 0 {
             let now = lockprof_now_ns()
@@ -335,15 +417,12 @@ final class LockCore: @unchecked Sendable {
                 add(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
             }
         }
-        slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)
-        if word.pointee.exchange(0, ordering: .releasing) == 2 {
-            lockprof_futex_wake(futexAddress, 1)
-        }
+        return holderStack
     }
 
     /// A plain increment by the holder (relaxed load + store; see the protocol above).
     @inline(__always)
-    private func add(_ value: UInt64, to slot: Int) {
+    func add(_ value: UInt64, to slot: Int) {
         slots[slot].store(slots[slot].load(ordering: .relaxed) &+ value, ordering: .relaxed)
     }
 

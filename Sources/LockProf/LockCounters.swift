@@ -14,6 +14,13 @@ struct LockCounters: Sendable, Equatable {
     var sampledHoldNanoseconds: UInt64 = 0
     var blockingHolds: UInt64 = 0
     var blockingHoldNanoseconds: UInt64 = 0
+    var reentries: UInt64 = 0
+    var sharedAcquisitions: UInt64 = 0
+    var sharedContendedAcquisitions: UInt64 = 0
+    var sharedWaitNanoseconds: UInt64 = 0
+    var conditionWaitNanoseconds: UInt64 = 0
+    var signals: UInt64 = 0
+    var broadcasts: UInt64 = 0
 
     init() {}
 
@@ -31,6 +38,13 @@ struct LockCounters: Sendable, Equatable {
         sampledHoldNanoseconds = load(LockSlot.sampledHoldNanoseconds)
         blockingHolds = load(LockSlot.blockingHolds)
         blockingHoldNanoseconds = load(LockSlot.blockingHoldNanoseconds)
+        reentries = load(LockSlot.reentries)
+        sharedAcquisitions = load(LockSlot.sharedAcquisitions)
+        sharedContendedAcquisitions = load(LockSlot.sharedContended)
+        sharedWaitNanoseconds = load(LockSlot.sharedWaitNanoseconds)
+        conditionWaitNanoseconds = load(LockSlot.conditionWaitNanoseconds)
+        signals = load(LockSlot.signals)
+        broadcasts = load(LockSlot.broadcasts)
     }
 
     /// These counters minus an earlier reading of the same lock: what happened in between.
@@ -50,15 +64,30 @@ struct LockCounters: Sendable, Equatable {
         delta.sampledHoldNanoseconds = sampledHoldNanoseconds &- baseline.sampledHoldNanoseconds
         delta.blockingHolds = blockingHolds &- baseline.blockingHolds
         delta.blockingHoldNanoseconds = blockingHoldNanoseconds &- baseline.blockingHoldNanoseconds
+        delta.reentries = reentries &- baseline.reentries
+        delta.sharedAcquisitions = sharedAcquisitions &- baseline.sharedAcquisitions
+        delta.sharedContendedAcquisitions = sharedContendedAcquisitions &- baseline.sharedContendedAcquisitions
+        delta.sharedWaitNanoseconds = sharedWaitNanoseconds &- baseline.sharedWaitNanoseconds
+        delta.conditionWaitNanoseconds = conditionWaitNanoseconds &- baseline.conditionWaitNanoseconds
+        delta.signals = signals &- baseline.signals
+        delta.broadcasts = broadcasts &- baseline.broadcasts
         return delta
     }
 
     func record(lockID: UInt32) -> LockStatisticsRecord {
-        LockStatisticsRecord(
+        var record = LockStatisticsRecord(
             lockID: lockID, acquisitions: acquisitions, contendedAcquisitions: contendedAcquisitions,
             failedTryLocks: failedTryLocks, timeouts: timeouts, waitNanoseconds: waitNanoseconds,
             maximumWaitNanoseconds: maximumWaitNanoseconds, waitHistogram: waitHistogram, sampledHolds: sampledHolds,
             sampledHoldNanoseconds: sampledHoldNanoseconds, blockingHolds: blockingHolds,
             blockingHoldNanoseconds: blockingHoldNanoseconds)
+        record.reentries = reentries
+        record.sharedAcquisitions = sharedAcquisitions
+        record.sharedContendedAcquisitions = sharedContendedAcquisitions
+        record.sharedWaitNanoseconds = sharedWaitNanoseconds
+        record.conditionWaitNanoseconds = conditionWaitNanoseconds
+        record.signals = signals
+        record.broadcasts = broadcasts
+        return record
     }
 }

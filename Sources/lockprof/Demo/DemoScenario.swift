@@ -8,6 +8,7 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
     case bankAccount = "bank-account"
     case fixedBankAccount = "fixed-bank-account"
     case oneThread = "one-thread"
+    case orderInversion = "order-inversion"
 
     /// Runs the scenario on real threads.
     func run() -> DemoOutcome {
@@ -18,6 +19,7 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
         case .bankAccount: BankAccount.run(threads: 4, withdrawalsPerThread: 30, ioMilliseconds: 2)
         case .fixedBankAccount: FixedBankAccount.run(threads: 4, withdrawalsPerThread: 30, ioMilliseconds: 2)
         case .oneThread: OneThread.run(acquisitions: 10_000)
+        case .orderInversion: OrderInversion.run(transfers: 1_000)
         }
     }
 }
