@@ -52,7 +52,7 @@ enum LockSlot {
     @usableFromInline static let holdStart = 1
     /// The holder's thread token in debug builds, for the non-owner unlock check.
     @usableFromInline static let owner = 2
-    static let sleepers = 3
+    @usableFromInline static let sleepers = 3
     static let contended = 4
     static let waitNanoseconds = 5
     static let maximumWait = 6
@@ -69,16 +69,14 @@ enum LockSlot {
     /// Recursive locks: acquisitions by the thread already holding the lock.
     @usableFromInline static let reentries = histogram + TraceLimits.histogramBuckets
     /// Reader-writer locks: the reader side's acquisitions, contended acquisitions and wait.
-    static let sharedAcquisitions = reentries + 1
+    @usableFromInline static let sharedAcquisitions = reentries + 1
     static let sharedContended = reentries + 2
     static let sharedWaitNanoseconds = reentries + 3
     /// Conditions: time spent asleep in `wait()`, and signal/broadcast calls.
     static let conditionWaitNanoseconds = reentries + 4
-    static let signals = reentries + 5
-    static let broadcasts = reentries + 6
-    /// Reader-writer locks: 1 while a writer holds the lock (written by that writer only).
-    static let writerHolding = reentries + 7
-    static let count = reentries + 8
+    @usableFromInline static let signals = reentries + 5
+    @usableFromInline static let broadcasts = reentries + 6
+    static let count = reentries + 7
 }
 
 /// The machinery every profiled lock shares: the futex word, the exact counters, and the slow
@@ -287,19 +285,7 @@ final class LockCore: @unchecked Sendable {
             spinPause()
         }
 
-        // Sleep. The stack is captured now, while the thread would be waiting anyway.
-        let otherSleepers = slots[LockSlot.sleepers].wrappingAdd(1, ordering: .relaxed).oldValue
-        var waiterStack: UInt64 = 0
-        if recording {
-            if otherSleepers == 0 {
-                // First sleeper: whatever is there is left over from an earlier wait.
-                slots[LockSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
-            } else {
-                _ = slots[LockSlot.firstWaiterArrival].compareExchange(
-                    expected: 0, desired: waitStart, ordering: .relaxed)
-            }
-            waiterStack = Recorder.captureStack(at: waitStart)
-        }
+        let waiterStack = beginSleeping(since: waitStart, recording: recording)
         let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
         while word.pointee.exchange(2, ordering: .acquiring) != 0 {
             var remaining: Int64 = -1
@@ -319,24 +305,59 @@ final class LockCore: @unchecked Sendable {
         return true
     }
 
-    /// Under the lock, after waiting: counts, times, and records the contention. `shared` is for
-    /// the kinds several threads hold at once (readers, semaphore permits): their counts use
-    /// atomic adds, the hold is not timed here, and the published holder stack is taken with an
-    /// exchange so that exactly one waiter blames it.
-    func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64, shared: Bool = false) {
-        if shared {
-            slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+    /// A thread about to sleep registers as a sleeper (so that releasing holders know to wake and
+    /// blame) and, while recording, publishes its arrival and captures its stack — it would be
+    /// waiting anyway. Returns the stack's hash (0 when not captured).
+    func beginSleeping(since waitStart: UInt64, recording: Bool) -> UInt64 {
+        // Sequentially consistent: a semaphore's signal adds a permit, then reads the sleepers
+        // (both sequentially consistent) to decide whether to wake; see ProfiledSemaphore.
+        let otherSleepers = slots[LockSlot.sleepers].wrappingAdd(1, ordering: .sequentiallyConsistent).oldValue
+        guard recording else { return 0 }
+        if otherSleepers == 0 {
+            // First sleeper: whatever is there is left over from an earlier wait.
+            slots[LockSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
         } else {
+            _ = slots[LockSlot.firstWaiterArrival].compareExchange(expected: 0, desired: waitStart, ordering: .relaxed)
+        }
+        return Recorder.captureStack(at: waitStart)
+    }
+
+    /// How a kind holds what it acquires, which decides how its counters may be written.
+    @usableFromInline
+    enum HoldMode {
+        /// One holder at a time (mutex, writer, recursive lock): plain increments under the lock,
+        /// and the hold is timed.
+        case exclusive
+        /// A reader-writer lock's readers: several hold at once, so atomic adds, into the shared
+        /// side's counters as well; holds are not timed.
+        case reader
+        /// A semaphore's permits: several hold at once, atomic adds; holds are not timed.
+        case permit
+    }
+
+    /// Under the lock, after waiting: counts, times, and records the contention. For the shared
+    /// modes the published holder stack is taken with an exchange, so that exactly one waiter
+    /// blames it.
+    func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
+        switch mode {
+        case .exclusive:
             add(1, to: LockSlot.acquisitions)
             add(1, to: LockSlot.contended)
+        case .reader:
+            slots[LockSlot.sharedAcquisitions].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.sharedContended].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+        case .permit:
+            slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
         }
         guard recording else { return }
         let now = lockprof_now_ns()
         let wait = now &- waitStart
         countWait(wait)
+        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
         let holderStack: UInt64
-        if shared {
+        if mode != .exclusive {
             holderStack = slots[LockSlot.holderStack].exchange(0, ordering: .relaxed)
         } else {
             slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
@@ -350,11 +371,12 @@ final class LockCore: @unchecked Sendable {
     }
 
     /// Outside the lock, after giving up: counted with read-modify-writes.
-    func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64) {
+    func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
         slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed)
         guard recording else { return }
         let wait = now &- waitStart
         countWait(wait)
+        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: 0, timedOut: true)
     }
@@ -391,7 +413,11 @@ final class LockCore: @unchecked Sendable {
     /// timed): a blocking hold with the holder's stack and a `release` event when threads sleep
     /// on the lock, else a sampled hold when it was timed. Returns the holder's stack hash for the
     /// next waiter to blame (0 when none). Called by the releasing holder, before releasing.
-    func accountRelease(holdStart: UInt64) -> UInt64 {
+    func accountRelease(holdStart: UInt64, mode: HoldMode = .exclusive) -> UInt64 {
+        /// Holders of the shared modes release concurrently: their counts need atomic adds.
+        func count(_ value: UInt64, to slot: Int) {
+            if mode == .exclusive { add(value, to: slot) } else { slots[slot].wrappingAdd(value, ordering: .relaxed) }
+        }
         var holderStack: UInt64 = 0
         if lockprof_is_recording() != 0 {
             let now = lockprof_now_ns()
@@ -403,8 +429,8 @@ final class LockCore: @unchecked Sendable {
                     if begin == 0 || begin > now { begin = now }
                 }
                 let hold = now &- begin
-                add(1, to: LockSlot.blockingHolds)
-                add(hold, to: LockSlot.blockingHoldNanoseconds)
+                count(1, to: LockSlot.blockingHolds)
+                count(hold, to: LockSlot.blockingHoldNanoseconds)
                 // Those still asleep wait on the next holder from now.
                 slots[LockSlot.firstWaiterArrival].store(now, ordering: .relaxed)
                 holderStack = Recorder.captureStack(at: now)
@@ -413,8 +439,8 @@ final class LockCore: @unchecked Sendable {
                     measuredFromAcquisition: measuredFromAcquisition)
             } else if holdStart != 0 {
                 // A timed hold that made nobody wait: a sample for the hold-time estimate.
-                add(1, to: LockSlot.sampledHolds)
-                add(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
+                count(1, to: LockSlot.sampledHolds)
+                count(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
             }
         }
         return holderStack

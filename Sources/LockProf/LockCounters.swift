@@ -27,7 +27,9 @@ struct LockCounters: Sendable, Equatable {
     /// Reads the counters with relaxed loads (see the protocol in LockCore.swift).
     init(_ slots: UnsafeMutablePointer<Atomic<UInt64>>) {
         func load(_ slot: Int) -> UInt64 { slots[slot].load(ordering: .relaxed) }
-        acquisitions = load(LockSlot.acquisitions)
+        // Readers of a reader-writer lock count in their own slot (atomic adds); the lock's
+        // acquisitions are both sides'.
+        acquisitions = load(LockSlot.acquisitions) &+ load(LockSlot.sharedAcquisitions)
         contendedAcquisitions = load(LockSlot.contended)
         failedTryLocks = load(LockSlot.failedTryLocks)
         timeouts = load(LockSlot.timeouts)

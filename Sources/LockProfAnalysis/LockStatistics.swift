@@ -57,8 +57,9 @@ public enum LockStatistics {
             waitP50Nanoseconds: WaitHistogram.percentile(0.5, of: histogram, maximumNanoseconds: maximumWait),
             waitP99Nanoseconds: WaitHistogram.percentile(0.99, of: histogram, maximumNanoseconds: maximumWait),
             estimatedMeanHoldNanoseconds: counters.flatMap {
+                // Only exclusive holds are timed: a reader-writer lock's estimate is its writers'.
                 HoldEstimate.meanNanoseconds(
-                    acquisitions: $0.acquisitions, blockingHolds: $0.blockingHolds,
+                    acquisitions: $0.acquisitions &- $0.sharedAcquisitions, blockingHolds: $0.blockingHolds,
                     blockingHoldNanoseconds: $0.blockingHoldNanoseconds, sampledHolds: $0.sampledHolds,
                     sampledHoldNanoseconds: $0.sampledHoldNanoseconds)
             },

@@ -122,7 +122,7 @@ public struct TextReportRenderer: Sendable {
         if let asleep = lock.conditionWaitNanoseconds {
             return "\(name): \(lock.acquisitions.map(String.init) ?? "?") waits, "
                 + "\(ReportFormatting.duration(nanoseconds: asleep)) asleep in wait() (not contention), "
-                + "\(lock.signals ?? 0) signals, \(lock.broadcasts ?? 0) broadcasts"
+                + ReportFormatting.count(lock.signals ?? 0, "signal") + ", " + ReportFormatting.count(lock.broadcasts ?? 0, "broadcast")
         }
         return nil
     }

@@ -170,6 +170,26 @@ int lockprof_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
 /// Wakes up to `count` threads sleeping on `word`.
 void lockprof_futex_wake(uint32_t *word, int count);
 
+// MARK: Reader-writer lock
+
+/// An opaque, writer-preferring pthread reader-writer lock (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP:
+/// a reader does not enter while a writer waits). Created unlocked; never moves.
+typedef struct lockprof_rwlock lockprof_rwlock_t;
+
+lockprof_rwlock_t *lockprof_rwlock_create(void);
+void lockprof_rwlock_destroy(lockprof_rwlock_t *lock);
+
+/// 0 when acquired now; non-zero (EBUSY) when not.
+int lockprof_rwlock_try_read(lockprof_rwlock_t *lock);
+int lockprof_rwlock_try_write(lockprof_rwlock_t *lock);
+
+/// Waits for the lock, at most `timeout_ns` (negative: no limit). 0 when acquired, ETIMEDOUT not.
+int lockprof_rwlock_read(lockprof_rwlock_t *lock, int64_t timeout_ns);
+int lockprof_rwlock_write(lockprof_rwlock_t *lock, int64_t timeout_ns);
+
+/// Releases a read or a write hold.
+void lockprof_rwlock_unlock(lockprof_rwlock_t *lock);
+
 // MARK: Process
 
 int32_t lockprof_process_id(void);
