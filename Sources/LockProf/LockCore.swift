@@ -52,7 +52,7 @@ enum LockSlot {
     @usableFromInline static let holdStart = 1
     /// The holder's thread token in debug builds, for the non-owner unlock check.
     @usableFromInline static let owner = 2
-    static let sleepers = 3
+    @usableFromInline static let sleepers = 3
     static let contended = 4
     static let waitNanoseconds = 5
     static let maximumWait = 6
@@ -65,7 +65,18 @@ enum LockSlot {
     static let firstWaiterArrival = 13
     static let holderStack = 14
     static let histogram = 15
-    static let count = histogram + TraceLimits.histogramBuckets
+    // Per-kind counters (see the kinds' files for who writes them and how).
+    /// Recursive locks: acquisitions by the thread already holding the lock.
+    @usableFromInline static let reentries = histogram + TraceLimits.histogramBuckets
+    /// Reader-writer locks: the reader side's acquisitions, contended acquisitions and wait.
+    @usableFromInline static let sharedAcquisitions = reentries + 1
+    static let sharedContended = reentries + 2
+    static let sharedWaitNanoseconds = reentries + 3
+    /// Conditions: time spent asleep in `wait()`, and signal/broadcast calls.
+    static let conditionWaitNanoseconds = reentries + 4
+    @usableFromInline static let signals = reentries + 5
+    @usableFromInline static let broadcasts = reentries + 6
+    static let count = reentries + 7
 }
 
 /// The machinery every profiled lock shares: the futex word, the exact counters, and the slow
@@ -85,17 +96,22 @@ final class LockCore: @unchecked Sendable {
     @usableFromInline let slots: UnsafeMutablePointer<Atomic<UInt64>>
     /// Identity and description, as registered.
     let identity: LockIdentity
+    /// `identity.lockID`, for the inlined lock-order bookkeeping.
+    @usableFromInline let lockID: UInt32
     private let memory: UnsafeMutableRawPointer
 
-    init(kind: LockKind, name: String?, fileID: StaticString, line: UInt) {
+    /// - Parameter initialWord: the word's first value: 0 (free) for a mutex; the permit count
+    ///   for a semaphore, which uses the word as its counter.
+    init(kind: LockKind, name: String?, fileID: StaticString, line: UInt, initialWord: UInt32 = 0) {
         let site = "\(fileID):\(line)"
         memory = UnsafeMutableRawPointer.allocate(byteCount: 8 + 8 * LockSlot.count, alignment: 64)
         word = memory.bindMemory(to: Atomic<UInt32>.self, capacity: 1)
-        word.initialize(to: Atomic(0))
+        word.initialize(to: Atomic(initialWord))
         slots = (memory + 8).bindMemory(to: Atomic<UInt64>.self, capacity: LockSlot.count)
         for index in 0..<LockSlot.count { (slots + index).initialize(to: Atomic(0)) }
         identity = LockRegistry.shared.register(
             kind: kind, name: name ?? site, site: site, word: word, slots: slots)
+        lockID = identity.lockID
     }
 
     deinit {
@@ -109,12 +125,15 @@ final class LockCore: @unchecked Sendable {
 
     @inlinable @inline(__always)
     func lock() {
+        let recording = lockprof_is_recording() != 0
+        if _slowPath(recording) { noteLockOrder() }
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
         } else {
             _ = lockContended(timeoutNanoseconds: -1)
             lockprof_keep_frame()
         }
+        if _slowPath(recording) { lockprof_held_push(lockID) }
         debugSetOwner()
     }
 
@@ -122,6 +141,8 @@ final class LockCore: @unchecked Sendable {
     func tryLock() -> Bool {
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
+            // A tryLock cannot deadlock: it orders nothing, but what is taken after it is ordered.
+            if _slowPath(lockprof_is_recording() != 0) { lockprof_held_push(lockID) }
             debugSetOwner()
             return true
         }
@@ -131,19 +152,46 @@ final class LockCore: @unchecked Sendable {
 
     @inlinable
     func lock(timeoutNanoseconds: Int64) -> Bool {
+        let recording = lockprof_is_recording() != 0
+        if _slowPath(recording) { noteLockOrder() }
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
         } else if !lockContended(timeoutNanoseconds: max(timeoutNanoseconds, 0)) {
             lockprof_keep_frame()
             return false
         }
+        if _slowPath(recording) { lockprof_held_push(lockID) }
         debugSetOwner()
         return true
+    }
+
+    /// While recording: when this thread holds other profiled locks, records each (held → this)
+    /// pair it has not recorded yet, before waiting, so that even a real deadlock leaves its
+    /// order in the trace. One thread-local read when nothing is held.
+    @inlinable @inline(__always)
+    func noteLockOrder() {
+        if _slowPath(lockprof_held_count() != 0) {
+            recordLockOrder()
+            lockprof_keep_frame()
+        }
+    }
+
+    @usableFromInline @inline(never)
+    func recordLockOrder() {
+        Recorder.recordLockOrder(acquiring: lockID)
+    }
+
+    /// Removes this lock from the thread's held locks when any are tracked (one thread-local read
+    /// otherwise). Done whether or not still recording, so no entry outlives its hold.
+    @inlinable @inline(__always)
+    func forgetHeld() {
+        if _slowPath(lockprof_held_count() != 0) { lockprof_held_pop(lockID) }
     }
 
     @inlinable @inline(__always)
     func unlock() {
         debugCheckAndClearOwner()
+        forgetHeld()
         if _slowPath(slots[LockSlot.holdStart].load(ordering: .relaxed) != 0 || word.pointee.load(ordering: .relaxed) == 2) {
             unlockSlow()
             lockprof_keep_frame()
@@ -161,6 +209,13 @@ final class LockCore: @unchecked Sendable {
         let count = slots[LockSlot.acquisitions].load(ordering: .relaxed) &+ 1
         slots[LockSlot.acquisitions].store(count, ordering: .relaxed)
         if _slowPath(count & (TraceLimits.holdSampleInterval - 1) == 1) { startSampledHold() }
+    }
+
+    /// Counts an acquisition by the thread already holding a recursive lock (only the holder
+    /// writes the slot: a plain increment, see the protocol above).
+    @inlinable @inline(__always)
+    func countReentry() {
+        slots[LockSlot.reentries].store(slots[LockSlot.reentries].load(ordering: .relaxed) &+ 1, ordering: .relaxed)
     }
 
     @inlinable @inline(__always)
@@ -230,19 +285,7 @@ final class LockCore: @unchecked Sendable {
             spinPause()
         }
 
-        // Sleep. The stack is captured now, while the thread would be waiting anyway.
-        let otherSleepers = slots[LockSlot.sleepers].wrappingAdd(1, ordering: .relaxed).oldValue
-        var waiterStack: UInt64 = 0
-        if recording {
-            if otherSleepers == 0 {
-                // First sleeper: whatever is there is left over from an earlier wait.
-                slots[LockSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
-            } else {
-                _ = slots[LockSlot.firstWaiterArrival].compareExchange(
-                    expected: 0, desired: waitStart, ordering: .relaxed)
-            }
-            waiterStack = Recorder.captureStack(at: waitStart)
-        }
+        let waiterStack = beginSleeping(since: waitStart, recording: recording)
         let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
         while word.pointee.exchange(2, ordering: .acquiring) != 0 {
             var remaining: Int64 = -1
@@ -262,36 +305,85 @@ final class LockCore: @unchecked Sendable {
         return true
     }
 
-    /// Under the lock, after waiting: counts, times, and records the contention.
-    private func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64) {
-        add(1, to: LockSlot.acquisitions)
-        add(1, to: LockSlot.contended)
+    /// A thread about to sleep registers as a sleeper (so that releasing holders know to wake and
+    /// blame) and, while recording, publishes its arrival and captures its stack — it would be
+    /// waiting anyway. Returns the stack's hash (0 when not captured).
+    func beginSleeping(since waitStart: UInt64, recording: Bool) -> UInt64 {
+        // Sequentially consistent: a semaphore's signal adds a permit, then reads the sleepers
+        // (both sequentially consistent) to decide whether to wake; see ProfiledSemaphore.
+        let otherSleepers = slots[LockSlot.sleepers].wrappingAdd(1, ordering: .sequentiallyConsistent).oldValue
+        guard recording else { return 0 }
+        if otherSleepers == 0 {
+            // First sleeper: whatever is there is left over from an earlier wait.
+            slots[LockSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
+        } else {
+            _ = slots[LockSlot.firstWaiterArrival].compareExchange(expected: 0, desired: waitStart, ordering: .relaxed)
+        }
+        return Recorder.captureStack(at: waitStart)
+    }
+
+    /// How a kind holds what it acquires, which decides how its counters may be written.
+    @usableFromInline
+    enum HoldMode {
+        /// One holder at a time (mutex, writer, recursive lock): plain increments under the lock,
+        /// and the hold is timed.
+        case exclusive
+        /// A reader-writer lock's readers: several hold at once, so atomic adds, into the shared
+        /// side's counters as well; holds are not timed.
+        case reader
+        /// A semaphore's permits: several hold at once, atomic adds; holds are not timed.
+        case permit
+    }
+
+    /// Under the lock, after waiting: counts, times, and records the contention. For the shared
+    /// modes the published holder stack is taken with an exchange, so that exactly one waiter
+    /// blames it.
+    func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
+        switch mode {
+        case .exclusive:
+            add(1, to: LockSlot.acquisitions)
+            add(1, to: LockSlot.contended)
+        case .reader:
+            slots[LockSlot.sharedAcquisitions].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.sharedContended].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+        case .permit:
+            slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+        }
         guard recording else { return }
         let now = lockprof_now_ns()
         let wait = now &- waitStart
         countWait(wait)
-        slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
-        // Consume the stack the releasing holder published for us (0 when it did not publish).
-        let holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
-        if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
+        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
+        let holderStack: UInt64
+        if mode != .exclusive {
+            holderStack = slots[LockSlot.holderStack].exchange(0, ordering: .relaxed)
+        } else {
+            slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
+            // Consume the stack the releasing holder published for us (0 when it did not publish).
+            holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
+            if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
+        }
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: holderStack,
             timedOut: false)
     }
 
     /// Outside the lock, after giving up: counted with read-modify-writes.
-    private func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64) {
+    func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
         slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed)
         guard recording else { return }
         let wait = now &- waitStart
         countWait(wait)
+        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: 0, timedOut: true)
     }
 
     /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic
     /// read-modify-writes: a timed-out waiter does not hold the lock.
-    private func countWait(_ wait: UInt64) {
+    func countWait(_ wait: UInt64) {
         slots[LockSlot.waitNanoseconds].wrappingAdd(wait, ordering: .relaxed)
         var maximum = slots[LockSlot.maximumWait].load(ordering: .relaxed)
         while wait > maximum {
@@ -310,6 +402,22 @@ final class LockCore: @unchecked Sendable {
     func unlockSlow() {
         let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
         slots[LockSlot.holdStart].store(0, ordering: .relaxed)
+        let holderStack = accountRelease(holdStart: holdStart)
+        slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)
+        if word.pointee.exchange(0, ordering: .releasing) == 2 {
+            lockprof_futex_wake(futexAddress, 1)
+        }
+    }
+
+    /// While recording, accounts a release by a holder whose hold began at `holdStart` (0: not
+    /// timed): a blocking hold with the holder's stack and a `release` event when threads sleep
+    /// on the lock, else a sampled hold when it was timed. Returns the holder's stack hash for the
+    /// next waiter to blame (0 when none). Called by the releasing holder, before releasing.
+    func accountRelease(holdStart: UInt64, mode: HoldMode = .exclusive) -> UInt64 {
+        /// Holders of the shared modes release concurrently: their counts need atomic adds.
+        func count(_ value: UInt64, to slot: Int) {
+            if mode == .exclusive { add(value, to: slot) } else { slots[slot].wrappingAdd(value, ordering: .relaxed) }
+        }
         var holderStack: UInt64 = 0
         if lockprof_is_recording() != 0 {
             let now = lockprof_now_ns()
@@ -321,8 +429,8 @@ final class LockCore: @unchecked Sendable {
                     if begin == 0 || begin > now { begin = now }
                 }
                 let hold = now &- begin
-                add(1, to: LockSlot.blockingHolds)
-                add(hold, to: LockSlot.blockingHoldNanoseconds)
+                count(1, to: LockSlot.blockingHolds)
+                count(hold, to: LockSlot.blockingHoldNanoseconds)
                 // Those still asleep wait on the next holder from now.
                 slots[LockSlot.firstWaiterArrival].store(now, ordering: .relaxed)
                 holderStack = Recorder.captureStack(at: now)
@@ -331,19 +439,16 @@ final class LockCore: @unchecked Sendable {
                     measuredFromAcquisition: measuredFromAcquisition)
             } else if holdStart != 0 {
                 // A timed hold that made nobody wait: a sample for the hold-time estimate.
-                add(1, to: LockSlot.sampledHolds)
-                add(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
+                count(1, to: LockSlot.sampledHolds)
+                count(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
             }
         }
-        slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)
-        if word.pointee.exchange(0, ordering: .releasing) == 2 {
-            lockprof_futex_wake(futexAddress, 1)
-        }
+        return holderStack
     }
 
     /// A plain increment by the holder (relaxed load + store; see the protocol above).
     @inline(__always)
-    private func add(_ value: UInt64, to slot: Int) {
+    func add(_ value: UInt64, to slot: Int) {
         slots[slot].store(slots[slot].load(ordering: .relaxed) &+ value, ordering: .relaxed)
     }
 

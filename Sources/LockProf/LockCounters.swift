@@ -14,13 +14,22 @@ struct LockCounters: Sendable, Equatable {
     var sampledHoldNanoseconds: UInt64 = 0
     var blockingHolds: UInt64 = 0
     var blockingHoldNanoseconds: UInt64 = 0
+    var reentries: UInt64 = 0
+    var sharedAcquisitions: UInt64 = 0
+    var sharedContendedAcquisitions: UInt64 = 0
+    var sharedWaitNanoseconds: UInt64 = 0
+    var conditionWaitNanoseconds: UInt64 = 0
+    var signals: UInt64 = 0
+    var broadcasts: UInt64 = 0
 
     init() {}
 
     /// Reads the counters with relaxed loads (see the protocol in LockCore.swift).
     init(_ slots: UnsafeMutablePointer<Atomic<UInt64>>) {
         func load(_ slot: Int) -> UInt64 { slots[slot].load(ordering: .relaxed) }
-        acquisitions = load(LockSlot.acquisitions)
+        // Readers of a reader-writer lock count in their own slot (atomic adds); the lock's
+        // acquisitions are both sides'.
+        acquisitions = load(LockSlot.acquisitions) &+ load(LockSlot.sharedAcquisitions)
         contendedAcquisitions = load(LockSlot.contended)
         failedTryLocks = load(LockSlot.failedTryLocks)
         timeouts = load(LockSlot.timeouts)
@@ -31,6 +40,13 @@ struct LockCounters: Sendable, Equatable {
         sampledHoldNanoseconds = load(LockSlot.sampledHoldNanoseconds)
         blockingHolds = load(LockSlot.blockingHolds)
         blockingHoldNanoseconds = load(LockSlot.blockingHoldNanoseconds)
+        reentries = load(LockSlot.reentries)
+        sharedAcquisitions = load(LockSlot.sharedAcquisitions)
+        sharedContendedAcquisitions = load(LockSlot.sharedContended)
+        sharedWaitNanoseconds = load(LockSlot.sharedWaitNanoseconds)
+        conditionWaitNanoseconds = load(LockSlot.conditionWaitNanoseconds)
+        signals = load(LockSlot.signals)
+        broadcasts = load(LockSlot.broadcasts)
     }
 
     /// These counters minus an earlier reading of the same lock: what happened in between.
@@ -50,15 +66,30 @@ struct LockCounters: Sendable, Equatable {
         delta.sampledHoldNanoseconds = sampledHoldNanoseconds &- baseline.sampledHoldNanoseconds
         delta.blockingHolds = blockingHolds &- baseline.blockingHolds
         delta.blockingHoldNanoseconds = blockingHoldNanoseconds &- baseline.blockingHoldNanoseconds
+        delta.reentries = reentries &- baseline.reentries
+        delta.sharedAcquisitions = sharedAcquisitions &- baseline.sharedAcquisitions
+        delta.sharedContendedAcquisitions = sharedContendedAcquisitions &- baseline.sharedContendedAcquisitions
+        delta.sharedWaitNanoseconds = sharedWaitNanoseconds &- baseline.sharedWaitNanoseconds
+        delta.conditionWaitNanoseconds = conditionWaitNanoseconds &- baseline.conditionWaitNanoseconds
+        delta.signals = signals &- baseline.signals
+        delta.broadcasts = broadcasts &- baseline.broadcasts
         return delta
     }
 
     func record(lockID: UInt32) -> LockStatisticsRecord {
-        LockStatisticsRecord(
+        var record = LockStatisticsRecord(
             lockID: lockID, acquisitions: acquisitions, contendedAcquisitions: contendedAcquisitions,
             failedTryLocks: failedTryLocks, timeouts: timeouts, waitNanoseconds: waitNanoseconds,
             maximumWaitNanoseconds: maximumWaitNanoseconds, waitHistogram: waitHistogram, sampledHolds: sampledHolds,
             sampledHoldNanoseconds: sampledHoldNanoseconds, blockingHolds: blockingHolds,
             blockingHoldNanoseconds: blockingHoldNanoseconds)
+        record.reentries = reentries
+        record.sharedAcquisitions = sharedAcquisitions
+        record.sharedContendedAcquisitions = sharedContendedAcquisitions
+        record.sharedWaitNanoseconds = sharedWaitNanoseconds
+        record.conditionWaitNanoseconds = conditionWaitNanoseconds
+        record.signals = signals
+        record.broadcasts = broadcasts
+        return record
     }
 }

@@ -34,6 +34,20 @@ public struct LockSnapshot: Sendable, Equatable {
     /// Holds that made another thread sleep, and their total duration (while recording).
     public var blockingHolds: UInt64
     public var blockingHoldNanoseconds: UInt64
+    /// Recursive locks: acquisitions by the thread that already held the lock (not counted in
+    /// `acquisitions`, never contended).
+    public var reentries: UInt64 = 0
+    /// Reader-writer locks: the readers' share of `acquisitions`, `contendedAcquisitions` and
+    /// `waitNanoseconds` (the writers' is the rest).
+    public var sharedAcquisitions: UInt64 = 0
+    public var sharedContendedAcquisitions: UInt64 = 0
+    public var sharedWaitNanoseconds: UInt64 = 0
+    /// Conditions: time asleep in `wait()` (while recording), and `signal()`/`broadcast()` calls.
+    /// For a condition, `acquisitions` counts `wait` calls and `timeouts` the timed waits that
+    /// expired.
+    public var conditionWaitNanoseconds: UInt64 = 0
+    public var signals: UInt64 = 0
+    public var broadcasts: UInt64 = 0
 }
 
 extension LockSnapshot {
@@ -46,5 +60,12 @@ extension LockSnapshot {
             waitHistogram: counters.waitHistogram, sampledHolds: counters.sampledHolds,
             sampledHoldNanoseconds: counters.sampledHoldNanoseconds, blockingHolds: counters.blockingHolds,
             blockingHoldNanoseconds: counters.blockingHoldNanoseconds)
+        reentries = counters.reentries
+        sharedAcquisitions = counters.sharedAcquisitions
+        sharedContendedAcquisitions = counters.sharedContendedAcquisitions
+        sharedWaitNanoseconds = counters.sharedWaitNanoseconds
+        conditionWaitNanoseconds = counters.conditionWaitNanoseconds
+        signals = counters.signals
+        broadcasts = counters.broadcasts
     }
 }

@@ -72,7 +72,10 @@ public enum ContentionAnalysis {
             notes.append(.stacksSampled(locks: sampled.map { displayName($0, multipleProcesses: multipleProcesses) }))
         }
 
-        return ContentionReport(
+        let inversions = LockOrderGraph(processes: processes).cycles()
+        if inversions.count >= LockOrderGraph.maximumCycles { notes.append(.tooManyInversions(shown: inversions.count)) }
+
+        var report = ContentionReport(
             runtimeNanoseconds: ProcessRuntime.spanNanoseconds(of: processes), threshold: threshold,
             droppedEvents: droppedEvents, threads: threads, locks: locks, processes: processReports,
             isComplete: processReports.allSatisfy(\.isComplete), notes: notes,
@@ -80,6 +83,8 @@ public enum ContentionAnalysis {
                 lockCount: locks.count,
                 flaggedLocks: locks.filter(\.isFlagged).map { displayName($0, multipleProcesses: multipleProcesses) },
                 threshold: threshold))
+        report.inversions = inversions
+        return report
     }
 
     /// The name a report uses for a lock: its own, with the pid when several processes are shown.

@@ -16,6 +16,8 @@ public struct ContentionReport: Equatable, Sendable {
     public var notes: [ReportNote]
     /// Counts every lock, also those a ``limited(locks:stacks:)`` report no longer lists.
     public var verdict: Verdict
+    /// Every cycle of the lock-order graph (``LockOrderGraph``): locks taken in opposite orders.
+    public var inversions: [LockOrderInversion] = []
 
     public init(
         runtimeNanoseconds: UInt64, threshold: Double, droppedEvents: UInt64, threads: [ThreadReport],

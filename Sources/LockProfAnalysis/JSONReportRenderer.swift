@@ -26,6 +26,7 @@ public struct JSONReportRenderer: Sendable {
             ("threads", .array(report.threads.map(value(of:)))),
             ("locks", .array(report.locks.map(value(of:)))),
             ("processes", .array(report.processes.map(value(of:)))),
+            ("inversions", .array(report.inversions.map(value(of:)))),
             ("complete", .bool(report.isComplete)),
             ("notes", .array(report.notes.map { .string($0.description) })),
             ("verdict", .string(report.verdict.description)),
@@ -64,6 +65,39 @@ public struct JSONReportRenderer: Sendable {
             ("counters_exact", .bool(lock.countersExact)),
             ("process", .signed(Int64(lock.process))),
             ("id", .unsigned(UInt64(lock.lockID))),
+            ("reentries", .unsigned(lock.reentries)),
+            ("readers", lock.readers.map(value(of:)) ?? .null),
+            ("writers", lock.writers.map(value(of:)) ?? .null),
+            ("condition_wait_ns", .unsigned(lock.conditionWaitNanoseconds)),
+            ("signals", .unsigned(lock.signals)),
+            ("broadcasts", .unsigned(lock.broadcasts)),
+        ])
+    }
+
+    func value(of side: LockSideReport) -> JSONValue {
+        .object([
+            ("acquisitions", .unsigned(side.acquisitions)),
+            ("contended", .unsigned(side.contendedAcquisitions)),
+            ("wait_ns", .unsigned(side.waitNanoseconds)),
+        ])
+    }
+
+    func value(of inversion: LockOrderInversion) -> JSONValue {
+        .object([
+            ("locks", .array(inversion.locks.map { .string($0) })),
+            (
+                "edges",
+                .array(
+                    inversion.edges.map { edge in
+                        .object([
+                            ("held", .string(edge.held)),
+                            ("acquired", .string(edge.acquired)),
+                            ("process", .signed(Int64(edge.process))),
+                            ("thread", .unsigned(UInt64(edge.threadID))),
+                            ("stack", .array(edge.stack.map(value(of:)))),
+                        ])
+                    })
+            ),
         ])
     }
 

@@ -1,5 +1,21 @@
 import LockProfFormat
 
+/// One side (readers or writers) of a reader-writer lock.
+public struct LockSideReport: Equatable, Sendable {
+    /// Successful acquisitions by this side; nil when the lock's counters are unknown.
+    public var acquisitions: UInt64?
+    /// Of those, the ones that had to wait.
+    public var contendedAcquisitions: UInt64
+    /// Time this side spent waiting.
+    public var waitNanoseconds: UInt64
+
+    public init(acquisitions: UInt64?, contendedAcquisitions: UInt64, waitNanoseconds: UInt64) {
+        self.acquisitions = acquisitions
+        self.contendedAcquisitions = contendedAcquisitions
+        self.waitNanoseconds = waitNanoseconds
+    }
+}
+
 /// What the report says about one lock.
 public struct LockReport: Equatable, Sendable {
     /// The process the lock lives in (its pid; 0 when the process record was lost).
@@ -44,6 +60,21 @@ public struct LockReport: Equatable, Sendable {
     public var waiterStacks: [StackReport]
     /// True when some waits were recorded without stacks and stack weights were scaled.
     public var stacksSampled: Bool
+    /// Recursive locks: acquisitions by the thread already holding the lock, not counted in
+    /// `acquisitions` and never contention. Nil for other kinds.
+    public var reentries: UInt64?
+    /// Reader-writer locks: the reader side (readers wait only for writers: one holding the lock,
+    /// or one waiting for it, since writers have preference). Nil for other kinds.
+    public var readers: LockSideReport?
+    /// Reader-writer locks: the writer side (writers wait for readers or for another writer).
+    public var writers: LockSideReport?
+    /// Conditions: time threads spent asleep in `wait()` — not contention, never flagged; `acquisitions`
+    /// counts the waits. Nil for other kinds.
+    public var conditionWaitNanoseconds: UInt64?
+    /// Conditions: `signal()` calls.
+    public var signals: UInt64?
+    /// Conditions: `broadcast()` calls.
+    public var broadcasts: UInt64?
 
     public init(
         process: Int32, lockID: UInt32, name: String, kind: LockKind, site: String, acquisitions: UInt64?,

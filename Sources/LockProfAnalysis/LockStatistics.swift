@@ -48,7 +48,7 @@ public enum LockStatistics {
                     meanHoldNanoseconds: holds.holdNanoseconds / holds.count))
         }
 
-        return LockReport(
+        var report = LockReport(
             process: trace.pid, lockID: lockID, name: record?.name ?? "lock #\(lockID)", kind: record?.kind ?? .mutex,
             site: record?.site ?? "",
             acquisitions: counters?.acquisitions, contendedAcquisitions: contended, countersExact: counters != nil,
@@ -57,8 +57,9 @@ public enum LockStatistics {
             waitP50Nanoseconds: WaitHistogram.percentile(0.5, of: histogram, maximumNanoseconds: maximumWait),
             waitP99Nanoseconds: WaitHistogram.percentile(0.99, of: histogram, maximumNanoseconds: maximumWait),
             estimatedMeanHoldNanoseconds: counters.flatMap {
+                // Only exclusive holds are timed: a reader-writer lock's estimate is its writers'.
                 HoldEstimate.meanNanoseconds(
-                    acquisitions: $0.acquisitions, blockingHolds: $0.blockingHolds,
+                    acquisitions: $0.acquisitions &- $0.sharedAcquisitions, blockingHolds: $0.blockingHolds,
                     blockingHoldNanoseconds: $0.blockingHoldNanoseconds, sampledHolds: $0.sampledHolds,
                     sampledHoldNanoseconds: $0.sampledHoldNanoseconds)
             },
@@ -66,6 +67,32 @@ public enum LockStatistics {
             holderStacks: holderStacks, waiterStacks: waiterStacks,
             stacksSampled: StackAttribution.isSampled(events, countedWaits: counters.map { $0.contendedAcquisitions + $0.timeouts } ?? 0)
                 || (wait > 0 && events.events == 0))
+        addKindStatistics(to: &report, counters: counters)
+        return report
+    }
+
+    /// The figures only some kinds have (docs/report-schema.md, `lock`).
+    static func addKindStatistics(to report: inout LockReport, counters: LockStatisticsRecord?) {
+        switch report.kind {
+        case .recursive:
+            report.reentries = counters?.reentries ?? 0
+        case .rwlock:
+            let shared = counters.map(\.sharedAcquisitions)
+            let sharedContended = counters?.sharedContendedAcquisitions ?? 0
+            let sharedWait = counters?.sharedWaitNanoseconds ?? 0
+            report.readers = LockSideReport(
+                acquisitions: shared, contendedAcquisitions: sharedContended, waitNanoseconds: sharedWait)
+            report.writers = LockSideReport(
+                acquisitions: counters.map { $0.acquisitions &- $0.sharedAcquisitions },
+                contendedAcquisitions: report.contendedAcquisitions &- min(sharedContended, report.contendedAcquisitions),
+                waitNanoseconds: report.waitNanoseconds &- min(sharedWait, report.waitNanoseconds))
+        case .condition:
+            report.conditionWaitNanoseconds = counters?.conditionWaitNanoseconds ?? 0
+            report.signals = counters?.signals ?? 0
+            report.broadcasts = counters?.broadcasts ?? 0
+        case .mutex, .semaphore:
+            break
+        }
     }
 
     /// Wait ÷ runtime. With several threads waiting at once it exceeds 1; a zero runtime counts as

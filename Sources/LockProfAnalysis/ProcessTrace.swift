@@ -25,6 +25,8 @@ public struct ProcessTrace: Equatable, Sendable {
     public var statistics: [UInt32: LockStatisticsRecord] = [:]
     /// What each lock's events add up to.
     public var events: [UInt32: LockEventTally] = [:]
+    /// Lock-order edges (`held → acquired`), the first record of each pair.
+    public var lockOrders: [LockOrderRecord] = []
     /// The latest cumulative drop count of each thread.
     public var drops: [UInt32: UInt64] = [:]
     /// The earliest checkpoint or event time seen; stands in for the start when `process` is lost.
@@ -75,7 +77,16 @@ public struct ProcessTrace: Equatable, Sendable {
             endNanoseconds = max(endNanoseconds ?? 0, end.timeNanoseconds)
             filesWithoutEnd = []
             see(time: end.timeNanoseconds)
+        case .lockOrder(let order):
+            addLockOrder(order)
         }
+    }
+
+    /// Keeps the first record of each (held, acquired) pair.
+    mutating func addLockOrder(_ order: LockOrderRecord) {
+        guard !lockOrders.contains(where: { $0.heldLockID == order.heldLockID && $0.acquiredLockID == order.acquiredLockID })
+        else { return }
+        lockOrders.append(order)
     }
 
     private mutating func see(time: UInt64) {

@@ -44,4 +44,9 @@ public enum ReportFormatting {
         let fraction = String(units % UInt64(scale))
         return "\(sign)\(whole)." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
+
+    /// `1 signal`, `3 signals`.
+    public static func count(_ value: UInt64, _ noun: String) -> String {
+        "\(value) \(noun)\(value == 1 ? "" : "s")"
+    }
 }

@@ -26,6 +26,8 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
     /// No counters were recorded for these locks (the trace ended before the first flush):
     /// contended count and wait come from events and acquisitions are unknown.
     case countersFromEvents(locks: [String])
+    /// The lock-order graph has more cycles than the report lists.
+    case tooManyInversions(shown: Int)
 
     public var description: String {
         switch self {
@@ -57,6 +59,8 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
         case .countersFromEvents(let locks):
             "no counters were recorded for \(Self.list(locks)) (the trace ended before the first flush): "
                 + "contended count and wait come from events, acquisitions are unknown"
+        case .tooManyInversions(let shown):
+            "the lock-order graph has more cycles than the \(shown) listed"
         }
     }
 

@@ -26,9 +26,18 @@ public struct TextReportRenderer: Sendable {
         if hidden > 0 {
             lines.append("(\(hidden) more lock\(hidden == 1 ? "" : "s") with less wait not shown; use --top to list more)")
         }
+        let kindLines = report.locks.compactMap { kindLine(of: $0, multipleProcesses: multipleProcesses) }
+        if !kindLines.isEmpty {
+            lines.append("")
+            lines += kindLines
+        }
         for lock in report.flaggedLocks {
             lines.append("")
             lines += stacks(of: lock, multipleProcesses: multipleProcesses)
+        }
+        if !report.inversions.isEmpty {
+            lines.append("")
+            lines += inversions(report.inversions)
         }
         if !report.notes.isEmpty {
             lines.append("")
@@ -92,6 +101,46 @@ public struct TextReportRenderer: Sendable {
         lines += stackLines(lock.holderStacks, holder: true)
         lines.append("  waiter stacks (waiting for the lock), by share of the wait:")
         lines += stackLines(lock.waiterStacks, holder: false)
+        return lines
+    }
+
+    /// What only some kinds have, one line per lock: re-entries, the two sides of a reader-writer
+    /// lock, a condition's sleeps. Nil for kinds without any.
+    func kindLine(of lock: LockReport, multipleProcesses: Bool) -> String? {
+        let name = "\(ContentionAnalysis.displayName(lock, multipleProcesses: multipleProcesses)) (\(lock.kind))"
+        func side(_ side: LockSideReport, waitingFor: String) -> String {
+            "\(side.acquisitions.map(String.init) ?? "?") acquired, \(side.contendedAcquisitions) waited "
+                + "\(ReportFormatting.duration(nanoseconds: side.waitNanoseconds)) \(waitingFor)"
+        }
+        if let reentries = lock.reentries {
+            return "\(name): \(reentries) re-entr\(reentries == 1 ? "y" : "ies") by the holder (not contention)"
+        }
+        if let readers = lock.readers, let writers = lock.writers {
+            return "\(name): readers \(side(readers, waitingFor: "(for writers)")); "
+                + "writers \(side(writers, waitingFor: "(for readers or writers)"))"
+        }
+        if let asleep = lock.conditionWaitNanoseconds {
+            return "\(name): \(lock.acquisitions.map(String.init) ?? "?") waits, "
+                + "\(ReportFormatting.duration(nanoseconds: asleep)) asleep in wait() (not contention), "
+                + ReportFormatting.count(lock.signals ?? 0, "signal") + ", " + ReportFormatting.count(lock.broadcasts ?? 0, "broadcast")
+        }
+        return nil
+    }
+
+    /// Each cycle of the lock-order graph with the stack of each of its acquisitions.
+    func inversions(_ inversions: [LockOrderInversion]) -> [String] {
+        let count = inversions.count
+        var lines = ["\(count) lock-order inversion\(count == 1 ? "" : "s") (locks taken in opposite orders can deadlock):"]
+        for inversion in inversions {
+            lines.append("  \(inversion.description)")
+            for edge in inversion.edges {
+                lines.append("    \(edge.acquired) taken while holding \(edge.held) (pid \(edge.process), thread \(edge.threadID)):")
+                let shown = edge.stack.prefix(framesPerStack)
+                lines += shown.map { "        \($0.shortDescription)" }
+                if edge.stack.count > shown.count { lines.append("        …") }
+                if edge.stack.isEmpty { lines.append("        (stack not captured)") }
+            }
+        }
         return lines
     }
 

@@ -15,6 +15,7 @@ enum RecordTag: UInt8 {
     case drops = 10
     case checkpoint = 11
     case end = 12
+    case lockOrder = 13
 }
 
 /// Event times inside one chunk are written as zigzag deltas from the previous event time of the
@@ -48,6 +49,7 @@ extension TraceRecord {
         case .drops: .drops
         case .checkpoint: .checkpoint
         case .end: .end
+        case .lockOrder: .lockOrder
         }
     }
 
@@ -117,6 +119,13 @@ extension TraceRecord {
             let used = histogram.lastIndex(where: { $0 != 0 }).map { $0 + 1 } ?? 0
             sink.varint(UInt64(used))
             for bucket in histogram.prefix(used) { sink.varint(bucket) }
+            // Appended in version 1 for the lock family; older readers ignore them.
+            for value in [
+                r.reentries, r.sharedAcquisitions, r.sharedContendedAcquisitions, r.sharedWaitNanoseconds,
+                r.conditionWaitNanoseconds, r.signals, r.broadcasts,
+            ] {
+                sink.varint(value)
+            }
         case .drops(let r):
             sink.varint(r.threadID)
             sink.varint(r.droppedEvents)
@@ -124,6 +133,11 @@ extension TraceRecord {
             sink.varint(r.timeNanoseconds)
         case .end(let r):
             sink.varint(r.timeNanoseconds)
+        case .lockOrder(let r):
+            sink.varint(r.heldLockID)
+            sink.varint(r.acquiredLockID)
+            sink.varint(r.threadID)
+            sink.varint(r.stackID)
         }
     }
 
@@ -207,6 +221,15 @@ extension TraceRecord {
             let buckets = try source.count(limit: TraceLimits.histogramBuckets)
             r.waitHistogram.reserveCapacity(buckets)
             for _ in 0..<buckets { r.waitHistogram.append(try source.varint()) }
+            // The lock family's fields, absent from traces written before them (0 then).
+            func optional() throws(DecodeFailure) -> UInt64 { source.isAtEnd ? 0 : try source.varint() }
+            r.reentries = try optional()
+            r.sharedAcquisitions = try optional()
+            r.sharedContendedAcquisitions = try optional()
+            r.sharedWaitNanoseconds = try optional()
+            r.conditionWaitNanoseconds = try optional()
+            r.signals = try optional()
+            r.broadcasts = try optional()
             return .lockStatistics(r)
         case .drops:
             return .drops(DropRecord(threadID: try source.varint32(), droppedEvents: try source.varint()))
@@ -214,6 +237,11 @@ extension TraceRecord {
             return .checkpoint(CheckpointRecord(timeNanoseconds: try source.varint()))
         case .end:
             return .end(EndRecord(timeNanoseconds: try source.varint()))
+        case .lockOrder:
+            return .lockOrder(
+                LockOrderRecord(
+                    heldLockID: try source.varint32(), acquiredLockID: try source.varint32(),
+                    threadID: try source.varint32(), stackID: try source.varint32()))
         }
     }
 }

@@ -32,6 +32,9 @@ public enum TraceRecord: Equatable, Sendable {
     case checkpoint(CheckpointRecord)
     /// Recording ended normally at this time. A trace without it was cut short.
     case end(EndRecord)
+    /// A thread acquired (or began waiting for) one lock while holding another: one edge of the
+    /// lock-order graph, written once per pair with the acquiring stack.
+    case lockOrder(LockOrderRecord)
 }
 
 /// The kind of synchronization primitive a lock is. Raw values are part of the trace format.
@@ -265,6 +268,19 @@ public struct LockStatisticsRecord: Equatable, Sendable {
     public var blockingHolds: UInt64
     /// Total duration of the holds that made someone wait.
     public var blockingHoldNanoseconds: UInt64
+    /// Recursive locks: acquisitions by the thread already holding the lock (not in
+    /// `acquisitions`, never contended).
+    public var reentries: UInt64 = 0
+    /// Reader-writer locks: the reader side's share of `acquisitions`, `contendedAcquisitions`
+    /// and `waitNanoseconds`; the writer side is the rest.
+    public var sharedAcquisitions: UInt64 = 0
+    public var sharedContendedAcquisitions: UInt64 = 0
+    public var sharedWaitNanoseconds: UInt64 = 0
+    /// Conditions: time threads spent asleep in `wait()` (not contention).
+    public var conditionWaitNanoseconds: UInt64 = 0
+    /// Conditions: `signal()` and `broadcast()` calls.
+    public var signals: UInt64 = 0
+    public var broadcasts: UInt64 = 0
 
     public init(
         lockID: UInt32, acquisitions: UInt64 = 0, contendedAcquisitions: UInt64 = 0,
@@ -285,6 +301,26 @@ public struct LockStatisticsRecord: Equatable, Sendable {
         self.sampledHoldNanoseconds = sampledHoldNanoseconds
         self.blockingHolds = blockingHolds
         self.blockingHoldNanoseconds = blockingHoldNanoseconds
+    }
+}
+
+/// One edge of the lock-order graph: `acquiredLockID` was acquired (or waited for) by a thread
+/// holding `heldLockID`. The runtime writes each pair once, with the first acquiring stack met.
+public struct LockOrderRecord: Equatable, Sendable {
+    /// The lock already held.
+    public var heldLockID: UInt32
+    /// The lock being acquired.
+    public var acquiredLockID: UInt32
+    /// The acquiring thread.
+    public var threadID: UInt32
+    /// The stack that acquired `acquiredLockID`; 0 when not captured.
+    public var stackID: UInt32
+
+    public init(heldLockID: UInt32, acquiredLockID: UInt32, threadID: UInt32, stackID: UInt32) {
+        self.heldLockID = heldLockID
+        self.acquiredLockID = acquiredLockID
+        self.threadID = threadID
+        self.stackID = stackID
     }
 }
 

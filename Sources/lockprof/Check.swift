@@ -2,11 +2,12 @@ import ArgumentParser
 import LockProfAnalysis
 
 /// `lockprof check TRACE...`: a CI gate. Exit 0 when no lock waits more than the allowed share of
-/// runtime, 1 with a `FAIL` line per lock that does, 2 when a trace cannot be read.
+/// runtime and no lock-order inversion was recorded, 1 with a `FAIL` line per lock and per
+/// inversion (unless `--allow-inversions`), 2 when a trace cannot be read.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fail (exit 1) when a lock's wait exceeds the allowed share of runtime.",
-        discussion: "Exit codes: 0 all locks within the limit, 1 some lock exceeds it, 2 a trace cannot be read."
+        abstract: "Fail (exit 1) when a lock's wait exceeds the allowed share of runtime, or locks were taken in opposite orders.",
+        discussion: "Exit codes: 0 all locks within the limit and no lock-order inversion, 1 some lock exceeds it or an inversion was found, 2 a trace cannot be read."
     )
 
     @Argument(help: "Trace files written by the LockProf runtime.")
@@ -14,6 +15,9 @@ struct Check: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "The largest allowed wait, as a share of runtime: a percentage (10%) or a fraction (0.1).")
     var maxWaitFraction: String = "10%"
+
+    @Flag(help: "Do not fail on lock-order inversions (locks taken in opposite orders by different code).")
+    var allowInversions = false
 
     func validate() throws {
         _ = try WaitFractionArgument.parse(maxWaitFraction, option: "--max-wait-fraction")
@@ -30,7 +34,9 @@ struct Check: ParsableCommand {
                 "FAIL \(ContentionAnalysis.displayName(lock, multipleProcesses: multipleProcesses)): "
                     + "wait \(ReportFormatting.percentColumn(lock.waitFraction)) of runtime > \(ReportFormatting.percent(limit))")
         }
-        if report.verdict.hasFlaggedLocks { throw ExitCode(1) }
+        let inversions = allowInversions ? [] : report.inversions
+        for inversion in inversions { print("FAIL lock-order inversion: \(inversion.description)") }
+        if report.verdict.hasFlaggedLocks || !inversions.isEmpty { throw ExitCode(1) }
         print("OK \(report.verdict)")
     }
 }

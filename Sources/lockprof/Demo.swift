@@ -10,8 +10,12 @@ struct Demo: ParsableCommand {
         discussion: """
             Runs a hot global lock (demo.hot-counter), a sharded counter (demo.shard-*), a striped \
             dictionary (demo.stripe-*), a bank account that sleeps under its lock (demo.account), \
-            its fix (demo.account-fixed) and a lock one thread uses alone (demo.solo). Expect \
-            demo.hot-counter and demo.account to be flagged.
+            its fix (demo.account-fixed), a lock one thread uses alone (demo.solo), two locks taken \
+            in opposite orders (demo.order-a, demo.order-b: one lock-order inversion), a read-mostly \
+            cache on a reader-writer lock (demo.cache), producers and consumers on a condition \
+            (demo.queue, demo.queue-ready) and a re-entrant lock (demo.registry). Expect \
+            demo.hot-counter and demo.account to be flagged, and the inversion reported. \
+            --scenario semaphore-pool (not in the default run) flags demo.pool.
 
             Example: lockprof demo --scenario bank-account --output account.trace
             """

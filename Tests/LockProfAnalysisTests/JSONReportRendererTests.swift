@@ -13,8 +13,8 @@ import Testing
         let json = JSONReportRenderer().render(ContentionAnalysis.report(records: accountRun))
         let keys = json.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
         #expect(keys == [
-            "schema", "runtime_ns", "threshold", "dropped_events", "threads", "locks", "processes", "complete", "notes",
-            "verdict",
+            "schema", "runtime_ns", "threshold", "dropped_events", "threads", "locks", "processes", "inversions",
+            "complete", "notes", "verdict",
         ])
     }
 

@@ -37,6 +37,28 @@ import Testing
         #expect(summary.damage.isEmpty)
     }
 
+    @Test func statisticsWrittenBeforeTheLockFamilyFieldsReadWithThoseFieldsZero() throws {
+        // The body of a lockStatistics record as the first version of the writer laid it out:
+        // lock id, ten counters, bucket count and buckets, nothing after.
+        var body = ByteSink()
+        for value: UInt64 in [4, 100, 2, 0, 0, 500, 300, 1, 10, 2, 400, 1, 2] { body.varint(value) }
+        var payload = ByteSink()
+        payload.byte(RecordTag.lockStatistics.rawValue)
+        payload.varint(UInt64(body.bytes.count))
+        payload.bytes += body.bytes
+        let (records, summary) = try readBack(
+            TraceFileLayout.fileHeader() + Self.frame(payload: payload.bytes, sequence: 0, records: 1))
+        #expect(summary.damage.isEmpty)
+        #expect(
+            records == [
+                .lockStatistics(
+                    LockStatisticsRecord(
+                        lockID: 4, acquisitions: 100, contendedAcquisitions: 2, waitNanoseconds: 500,
+                        maximumWaitNanoseconds: 300, waitHistogram: [2], sampledHolds: 1, sampledHoldNanoseconds: 10,
+                        blockingHolds: 2, blockingHoldNanoseconds: 400))
+            ])
+    }
+
     @Test func crc32cMatchesTheStandardCheckValue() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
         let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }

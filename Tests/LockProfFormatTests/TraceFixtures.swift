@@ -31,6 +31,18 @@ let everyKindOfRecord: [TraceRecord] = [
             waitNanoseconds: .max, maximumWaitNanoseconds: 2_000_000, waitHistogram: [0, 0, 5, 7],
             sampledHolds: 12_500, sampledHoldNanoseconds: 1_000_000, blockingHolds: 12,
             blockingHoldNanoseconds: 25_000_000)),
+    .lockStatistics({
+        var family = LockStatisticsRecord(lockID: 8, acquisitions: 40)
+        family.reentries = 9
+        family.sharedAcquisitions = 30
+        family.sharedContendedAcquisitions = 2
+        family.sharedWaitNanoseconds = 3_000
+        family.conditionWaitNanoseconds = .max
+        family.signals = 5
+        family.broadcasts = 1
+        return family
+    }()),
+    .lockOrder(LockOrderRecord(heldLockID: 7, acquiredLockID: 8, threadID: 1, stackID: 3)),
     .drops(DropRecord(threadID: 1, droppedEvents: 17)),
     .checkpoint(CheckpointRecord(timeNanoseconds: 5_100_000_000)),
     .end(EndRecord(timeNanoseconds: 6_000_000_000)),

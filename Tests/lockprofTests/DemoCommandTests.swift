@@ -13,6 +13,9 @@ import Testing
         let names = Set(locks.compactMap { $0["name"] as? String })
         #expect(names.isSuperset(of: (0..<8).map { "demo.shard-\($0)" } + (0..<16).map { "demo.stripe-\($0)" }))
         #expect(names.contains("demo.account-fixed"))
+        // The lock family's scenarios run too; only the order-inversion pair is reported, as an inversion.
+        #expect(names.isSuperset(of: ["demo.cache", "demo.queue", "demo.queue-ready", "demo.registry", "demo.order-a"]))
+        #expect((top["inversions"] as? [[String: Any]])?.map { $0["locks"] as? [String] } == [["demo.order-a", "demo.order-b"]])
         #expect(FileManager.default.fileExists(atPath: trace))
     }
 

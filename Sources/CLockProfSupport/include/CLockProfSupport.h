@@ -100,6 +100,52 @@ void lockprof_set_current_ring(void *ring);
 /// Registers the function called with a thread's ring when that thread exits (set once).
 void lockprof_set_thread_exit_callback(void (*exit_callback)(void *ring));
 
+// MARK: Held locks (lock order)
+
+/// How many profiled locks a thread tracks at once for lock order; deeper nesting is not tracked.
+#define LOCKPROF_HELD_LOCKS_MAX 16
+
+/// The profiled locks the calling thread holds, in acquisition order. Written only by its own
+/// thread: pushed on an acquisition made while recording, removed on release (whether or not
+/// still recording, so a session never inherits stale entries from an earlier one).
+typedef struct {
+    uint32_t count;
+    uint32_t locks[LOCKPROF_HELD_LOCKS_MAX];
+} lockprof_held_locks_t;
+
+extern __thread lockprof_held_locks_t lockprof_held_locks;
+
+/// The number of profiled locks the calling thread holds (as tracked): one thread-local read.
+static inline __attribute__((always_inline)) uint32_t lockprof_held_count(void) { return lockprof_held_locks.count; }
+
+/// The `index`-th lock held (0 = taken first); `index < lockprof_held_count()`.
+static inline __attribute__((always_inline)) uint32_t lockprof_held_lock(uint32_t index) {
+    return lockprof_held_locks.locks[index];
+}
+
+/// Notes that the calling thread now holds `lock`; ignored past LOCKPROF_HELD_LOCKS_MAX.
+static inline __attribute__((always_inline)) void lockprof_held_push(uint32_t lock) {
+    uint32_t count = lockprof_held_locks.count;
+    if (count < LOCKPROF_HELD_LOCKS_MAX) {
+        lockprof_held_locks.locks[count] = lock;
+        lockprof_held_locks.count = count + 1;
+    }
+}
+
+/// Notes that the calling thread released `lock`: removes its latest entry (locks may be released
+/// in any order); does nothing when `lock` is not tracked.
+void lockprof_held_remove(uint32_t lock);
+
+static inline __attribute__((always_inline)) void lockprof_held_pop(uint32_t lock) {
+    uint32_t count = lockprof_held_locks.count;
+    if (count == 0) return;
+    if (lockprof_held_locks.locks[count - 1] == lock) {
+        lockprof_held_locks.count = count - 1;
+    } else {
+        lockprof_held_remove(lock);
+    }
+}
+
 // MARK: Stacks and modules
 
 /// Captures up to `max` return addresses of the calling thread, innermost first, skipping
@@ -142,6 +188,26 @@ void lockprof_set_fork_child_callback(void (*callback)(void));
 
 /// Forgets the calling thread's cached kernel thread id (after fork() it belongs to the parent).
 void lockprof_thread_forget_id(void);
+
+// MARK: Reader-writer lock
+
+/// An opaque, writer-preferring pthread reader-writer lock (PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP:
+/// a reader does not enter while a writer waits). Created unlocked; never moves.
+typedef struct lockprof_rwlock lockprof_rwlock_t;
+
+lockprof_rwlock_t *lockprof_rwlock_create(void);
+void lockprof_rwlock_destroy(lockprof_rwlock_t *lock);
+
+/// 0 when acquired now; non-zero (EBUSY) when not.
+int lockprof_rwlock_try_read(lockprof_rwlock_t *lock);
+int lockprof_rwlock_try_write(lockprof_rwlock_t *lock);
+
+/// Waits for the lock, at most `timeout_ns` (negative: no limit). 0 when acquired, ETIMEDOUT not.
+int lockprof_rwlock_read(lockprof_rwlock_t *lock, int64_t timeout_ns);
+int lockprof_rwlock_write(lockprof_rwlock_t *lock, int64_t timeout_ns);
+
+/// Releases a read or a write hold.
+void lockprof_rwlock_unlock(lockprof_rwlock_t *lock);
 
 // MARK: Process
 

@@ -48,6 +48,44 @@ enum Recorder {
         }
     }
 
+    /// Records each (held lock → `lockID`) pair the calling thread has not recorded yet in this
+    /// session, with the acquiring stack (captured once, whatever the stack budget: a pair is
+    /// recorded once per thread and session, so this is bounded). Called only while recording,
+    /// only when the thread holds profiled locks.
+    @inline(never)
+    static func recordLockOrder(acquiring lockID: UInt32) {
+        let held = lockprof_held_count()
+        guard held > 0, let ring = currentRing() else { return }
+        ring._withUnsafeGuaranteedRef { ring in
+            ring.forgetWrittenStacks(unlessSession: sessionNumber.load(ordering: .acquiring))
+            var stack: UInt64 = 0
+            for index in 0..<held {
+                let heldLock = lockprof_held_lock(index)
+                guard heldLock != lockID else { continue }
+                let pair = lockOrderKey(held: heldLock, acquired: lockID)
+                guard !ring.hasWritten(stack: pair) else { continue }
+                if stack == 0 { stack = capture(into: ring) }
+                let written = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3) { words in
+                    words[0] = RingEvent.header(kind: .lockOrder, length: 3, flag: false, lockID: lockID)
+                    words[1] = UInt64(heldLock)
+                    words[2] = stack
+                    return ring.write(UnsafeBufferPointer(words))
+                }
+                if written { ring.markWritten(stack: pair) }
+            }
+        }
+    }
+
+    /// The key of a lock-order pair in a ring's table of written stacks: a hash of both ids,
+    /// salted so it does not collide with the stack hashes in the same table.
+    static func lockOrderKey(held: UInt32, acquired: UInt32) -> UInt64 {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2) { words in
+            words[0] = 0x4c4f_434b_4f52_4445  // "LOCKORDE"
+            words[1] = UInt64(held) << 32 | UInt64(acquired)
+            return stackHash(UnsafeBufferPointer(words))
+        }
+    }
+
     /// Captures the calling thread's stack if its budget allows, writes it into the ring the
     /// first time this thread sees it, and returns its hash (0 when not captured).
     @inline(never)
@@ -56,22 +94,27 @@ enum Recorder {
         return ring._withUnsafeGuaranteedRef { ring in
             guard ring.spendCaptureBudget(at: now) else { return 0 }
             ring.forgetWrittenStacks(unlessSession: sessionNumber.load(ordering: .acquiring))
-            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: RingEvent.maximumWords) { words in
-                // Skip this function and the lock's slow path: the first frame kept is the lock
-                // call site's callee (`lock()`, `unlock()` or `withLock`, trimmed by the report).
-                let captured = Int(lockprof_capture_stack(words.baseAddress! + 2, 64, 1))
-                guard captured > 0 else { return 0 }
-                let frames = UnsafeBufferPointer(rebasing: words[2..<(2 + captured)])
-                let hash = stackHash(frames)
-                if !ring.hasWritten(stack: hash) {
-                    words[0] = RingEvent.header(kind: .stack, length: 2 + captured, flag: false, lockID: 0)
-                    words[1] = hash
-                    if ring.write(UnsafeBufferPointer(rebasing: words[0..<(2 + captured)])) {
-                        ring.markWritten(stack: hash)
-                    }
+            return capture(into: ring)
+        }
+    }
+
+    /// Captures the stack, writes its frames into `ring` unless this thread wrote them already,
+    /// and returns its hash (0 when nothing could be captured).
+    private static func capture(into ring: ThreadRing) -> UInt64 {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: RingEvent.maximumWords) { words in
+            // Skip this function: the lock's own frames that follow are trimmed by the report.
+            let captured = Int(lockprof_capture_stack(words.baseAddress! + 2, 64, 1))
+            guard captured > 0 else { return 0 }
+            let frames = UnsafeBufferPointer(rebasing: words[2..<(2 + captured)])
+            let hash = stackHash(frames)
+            if !ring.hasWritten(stack: hash) {
+                words[0] = RingEvent.header(kind: .stack, length: 2 + captured, flag: false, lockID: 0)
+                words[1] = hash
+                if ring.write(UnsafeBufferPointer(rebasing: words[0..<(2 + captured)])) {
+                    ring.markWritten(stack: hash)
                 }
-                return hash
             }
+            return hash
         }
     }
 

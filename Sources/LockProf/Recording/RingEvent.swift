@@ -6,12 +6,14 @@
 /// contention  header(flag: timed out), time, wait, waiter stack hash, holder stack hash
 /// release     header(flag: hold measured from acquisition), time, hold, holder stack hash
 /// stack       header(lock id unused), hash, frames…   (1 ≤ frames ≤ 64)
+/// lockOrder   header(lock id: the lock being acquired), id of a lock held, acquiring stack hash
 /// ```
 struct RingEvent {
     enum Kind: UInt64 {
         case contention = 1
         case release = 2
         case stack = 3
+        case lockOrder = 4
     }
 
     static let maximumWords = 2 + 64

@@ -15,6 +15,8 @@ final class TraceCollector {
     private var baselines: [UInt32: LockCounters]
     private var writtenLocks: Set<UInt32> = []
     private var writtenThreads: Set<UInt32> = []
+    /// Lock-order pairs written, `held << 32 | acquired`.
+    private var writtenLockOrders: Set<UInt64> = []
     private var dropBaselines: [UInt32: UInt64] = [:]
     private var stackIDs: [UInt64: UInt32] = [:]
     private var moduleIDs: [String: UInt32] = [:]
@@ -113,6 +115,17 @@ final class TraceCollector {
                     ReleaseRecord(
                         lockID: event.lockID, threadID: ring.serial, timeNanoseconds: event[1], holdNanoseconds: event[2],
                         holderStackID: stackID(event[3]), holdMeasuredFromAcquisition: event.flag)))
+        case .lockOrder:
+            let held = UInt32(truncatingIfNeeded: event[1])
+            // Each thread writes a pair once; the trace keeps the first thread's.
+            guard writtenLockOrders.insert(UInt64(held) << 32 | UInt64(event.lockID)).inserted else { return }
+            writeThreadRecordIfNeeded(ring)
+            writeLockRecordIfNeeded(held)
+            writeLockRecordIfNeeded(event.lockID)
+            write(
+                .lockOrder(
+                    LockOrderRecord(
+                        heldLockID: held, acquiredLockID: event.lockID, threadID: ring.serial, stackID: stackID(event[2]))))
         }
     }
 

@@ -8,6 +8,15 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
     case bankAccount = "bank-account"
     case fixedBankAccount = "fixed-bank-account"
     case oneThread = "one-thread"
+    case orderInversion = "order-inversion"
+    case readWriteCache = "read-write-cache"
+    case producerConsumer = "producer-consumer"
+    case recursiveRegistry = "recursive-registry"
+    case semaphorePool = "semaphore-pool"
+
+    /// What `lockprof demo` runs without `--scenario`: everything but the semaphore pool, whose
+    /// flagged wait (correct for it) would change the demo's verdict.
+    static let defaultRun = allCases.filter { $0 != .semaphorePool }
 
     /// Runs the scenario on real threads.
     func run() -> DemoOutcome {
@@ -18,6 +27,11 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
         case .bankAccount: BankAccount.run(threads: 4, withdrawalsPerThread: 30, ioMilliseconds: 2)
         case .fixedBankAccount: FixedBankAccount.run(threads: 4, withdrawalsPerThread: 30, ioMilliseconds: 2)
         case .oneThread: OneThread.run(acquisitions: 10_000)
+        case .orderInversion: OrderInversion.run(transfers: 1_000)
+        case .readWriteCache: ReadWriteCache.run(readers: 7, milliseconds: 100)
+        case .producerConsumer: ProducerConsumer.run(producers: 2, consumers: 4, itemsPerProducer: 400)
+        case .recursiveRegistry: RecursiveRegistry.run(threads: 2, milliseconds: 40)
+        case .semaphorePool: SemaphorePool.run(permits: 3, workers: 8, jobsPerWorker: 15)
         }
     }
 }

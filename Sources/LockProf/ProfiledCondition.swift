@@ -1,0 +1,116 @@
+import CLockProfSupport
+import LockProfFormat
+import Synchronization
+
+// MARK: - The sequence word and its protocol
+//
+// A ProfiledCondition keeps its own LockCore, for its name, its counters and a futex word: here
+// the word is a *sequence* that every signal and broadcast bumps, not a lock.
+//
+// - wait (called holding the bound lock): read the sequence s (relaxed: only signalers change
+//   it, and a signal that happens under the lock before this read is not owed to this waiter),
+//   register as a sleeper (sequentially consistent add), release the lock, then while the word
+//   still equals s: futex_wait(word, s). Finally unregister and re-acquire the lock.
+// - signal / broadcast: add 1 to the word (sequentially consistent), then read the sleepers
+//   (sequentially consistent); when there are any, futex_wake 1 / all.
+//
+// No wake-up is lost: if the signaler read no sleeper, the waiter's registration comes later in
+// the single total order, so its read of the word sees the new sequence and it does not sleep;
+// if the waiter is about to sleep when the word changes, futex_wait sees a value other than s
+// and returns at once. As with every condition variable, `wait` may also return without a signal
+// (another signal's wake-up, or a signal just before it slept): callers wait in a loop on their
+// predicate.
+
+/// A condition variable bound to a ``ProfiledLock``: threads wait in it for a state change that
+/// other threads announce with ``signal()`` or ``broadcast()``.
+///
+/// Time asleep in `wait()` is *not* contention: it is counted as the condition's wait
+/// (`conditionWaitNanoseconds`), never in any lock's wait, so a consumer sleeping on an empty
+/// queue does not get its lock flagged. Re-acquiring the lock after waking is an ordinary,
+/// profiled acquisition of that lock.
+///
+/// ```swift
+/// let lock = ProfiledLock(name: "queue")
+/// let nonEmpty = ProfiledCondition(lock: lock, name: "queue.non-empty")
+/// lock.withLock {
+///     while queue.isEmpty { nonEmpty.wait() }
+///     item = queue.removeFirst()
+/// }
+/// ```
+public final class ProfiledCondition: Sendable {
+    @usableFromInline let core: LockCore
+    /// The lock `wait` releases while asleep and holds again when it returns.
+    public let lock: ProfiledLock
+
+    /// Creates a condition bound to `lock`.
+    /// - Parameter name: How reports name the condition; by default its creation site.
+    public init(lock: ProfiledLock, name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
+        self.lock = lock
+        core = LockCore(kind: .condition, name: name, fileID: fileID, line: line)
+    }
+
+    /// The name reports use for this condition.
+    public var name: String { core.identity.name }
+
+    /// Releases the lock, sleeps until signalled, and re-acquires the lock. Call it holding the
+    /// lock, in a loop on the predicate you wait for: it may return without a signal.
+    public func wait() {
+        _ = wait(timeoutNanoseconds: -1)
+    }
+
+    /// Like ``wait()``, giving up after `timeout`; returns false when the time ran out (the lock
+    /// is held again either way). A timeout is counted (`timeouts`).
+    public func wait(timeout: Duration) -> Bool {
+        wait(timeoutNanoseconds: timeout.clampedNanoseconds)
+    }
+
+    /// Wakes one waiting thread, if any. May be called with or without the lock held.
+    public func signal() {
+        announce(counter: LockSlot.signals, waking: 1)
+    }
+
+    /// Wakes every waiting thread. May be called with or without the lock held.
+    public func broadcast() {
+        announce(counter: LockSlot.broadcasts, waking: Int32.max)
+    }
+
+    private func announce(counter: Int, waking count: Int32) {
+        core.slots[counter].wrappingAdd(1, ordering: .relaxed)
+        core.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if core.slots[LockSlot.sleepers].load(ordering: .sequentiallyConsistent) != 0 {
+            lockprof_futex_wake(core.futexAddress, count)
+        }
+    }
+
+    private func wait(timeoutNanoseconds: Int64) -> Bool {
+        let sequence = core.word.pointee.load(ordering: .relaxed)
+        // Counted under the bound lock, but atomically: the condition's counters are read
+        // concurrently and other kinds of writers (signalers) touch neighbouring slots.
+        core.slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
+        core.slots[LockSlot.sleepers].wrappingAdd(1, ordering: .sequentiallyConsistent)
+        let recording = lockprof_is_recording() != 0
+        let start = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
+        let deadline = timeoutNanoseconds >= 0 ? start &+ UInt64(timeoutNanoseconds) : UInt64.max
+        lock.unlock()
+        var signalled = true
+        while core.word.pointee.load(ordering: .sequentiallyConsistent) == sequence {
+            var remaining: Int64 = -1
+            if timeoutNanoseconds >= 0 {
+                let now = lockprof_now_ns()
+                guard now < deadline else {
+                    signalled = false
+                    break
+                }
+                remaining = Int64(deadline - now)
+            }
+            _ = lockprof_futex_wait(core.futexAddress, sequence, remaining)
+        }
+        core.slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+        if !signalled { core.slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed) }
+        if recording {
+            core.slots[LockSlot.conditionWaitNanoseconds].wrappingAdd(lockprof_now_ns() &- start, ordering: .relaxed)
+        }
+        lock.lock()
+        return signalled
+    }
+}

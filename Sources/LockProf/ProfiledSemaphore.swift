@@ -1,0 +1,160 @@
+import CLockProfSupport
+import LockProfFormat
+import Synchronization
+
+// MARK: - The permit word and its protocol
+//
+// A ProfiledSemaphore uses its LockCore's word as the number of free permits.
+//
+// - wait:   while the word is > 0, compareExchange(v → v − 1) (acquiring) takes a permit. When it
+//           is 0: register as a sleeper (sequentially consistent add), then loop: take a permit
+//           if there is one, else futex_wait(word, 0); unregister once a permit is taken.
+// - signal: add 1 to the word (sequentially consistent, releasing what the holder did), then
+//           read the sleepers (sequentially consistent) and futex_wake(1) when there are any.
+//
+// No wake-up is lost: if the signaler read no sleeper, the sleeper's registration comes later in
+// the single total order, so its next look at the word sees the permit; if it is about to sleep
+// when the permit arrives, futex_wait sees a word other than 0 and returns at once. A woken
+// sleeper may find the permit taken by a newcomer: then that newcomer used it, and the sleeper
+// sleeps again.
+//
+// Blame: a signal that finds sleepers while recording is a blocking "release": it captures the
+// signaler's stack (the permit holder's) and publishes it for the waiter that takes the permit,
+// exactly as a lock's holder does (LockCore.swift).
+
+/// A counting semaphore that profiles itself: a pool of `value` permits, where a thread takes
+/// one with ``wait()`` and gives it back with ``signal()``. Time blocked on an exhausted semaphore
+/// is reported as this semaphore's wait, blamed on the stacks of the permit holders that gave
+/// permits back to waiting threads.
+///
+/// ```swift
+/// let connections = ProfiledSemaphore(value: 3, name: "db-pool")
+/// connections.withPermit { try query(...) }
+/// ```
+///
+/// Counting: `acquisitions` are permits taken (exact), `contendedAcquisitions` those that had to
+/// wait. A semaphore takes no part in lock order: a permit has no owner.
+public final class ProfiledSemaphore: Sendable {
+    @usableFromInline let core: LockCore
+
+    /// Creates a semaphore with `value` free permits (≥ 0).
+    /// - Parameter name: How reports name the semaphore; by default its creation site.
+    public init(value: Int, name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
+        precondition(value >= 0 && value <= Int(Int32.max), "ProfiledSemaphore: value \(value) must be 0...\(Int32.max)")
+        core = LockCore(kind: .semaphore, name: name, fileID: fileID, line: line, initialWord: UInt32(value))
+    }
+
+    /// The name reports use for this semaphore.
+    public var name: String { core.identity.name }
+
+    /// Takes a permit, waiting as long as it takes for one.
+    @inlinable
+    public func wait() {
+        if _fastPath(takePermit()) { return }
+        _ = waitContended(timeoutNanoseconds: -1)
+        lockprof_keep_frame()
+    }
+
+    /// Takes a permit, waiting at most `timeout`; returns false when the time ran out.
+    public func wait(timeout: Duration) -> Bool {
+        if takePermit() { return true }
+        return waitContended(timeoutNanoseconds: timeout.clampedNanoseconds)
+    }
+
+    /// Takes a permit if one is free right now; returns whether it did. A failed attempt is
+    /// counted (`failedTryLocks`).
+    @inlinable
+    public func tryWait() -> Bool {
+        if takePermit() { return true }
+        core.countFailedTryLock()
+        return false
+    }
+
+    /// Gives a permit back, waking a waiting thread if there is one.
+    @inlinable
+    public func signal() {
+        if _slowPath(core.slots[LockSlot.sleepers].load(ordering: .relaxed) != 0) {
+            signalSlow()
+            lockprof_keep_frame()
+            return
+        }
+        core.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if _slowPath(core.slots[LockSlot.sleepers].load(ordering: .sequentiallyConsistent) != 0) {
+            lockprof_futex_wake(core.futexAddress, 1)
+        }
+    }
+
+    /// Runs `body` holding a permit.
+    @inlinable
+    public func withPermit<R>(_ body: () throws -> R) rethrows -> R {
+        wait()
+        let result: R
+        do {
+            result = try body()
+        } catch {
+            signal()
+            throw error
+        }
+        signal()
+        return result
+    }
+
+    /// Takes a free permit without waiting, counting it; false when there is none.
+    @inlinable @inline(__always)
+    func takePermit() -> Bool {
+        var free = core.word.pointee.load(ordering: .relaxed)
+        while free > 0 {
+            let (exchanged, current) = core.word.pointee.compareExchange(
+                expected: free, desired: free - 1, ordering: .acquiring)
+            if exchanged {
+                core.slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
+                return true
+            }
+            free = current
+        }
+        return false
+    }
+
+    /// Sleeps until a permit is free (`timeoutNanoseconds < 0`: as long as it takes); false on timeout.
+    @usableFromInline @inline(never)
+    func waitContended(timeoutNanoseconds: Int64) -> Bool {
+        let recording = lockprof_is_recording() != 0
+        let waitStart = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
+        let waiterStack = core.beginSleeping(since: waitStart, recording: recording)
+        let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
+        while true {
+            let free = core.word.pointee.load(ordering: .sequentiallyConsistent)
+            if free > 0 {
+                if core.word.pointee.compareExchange(expected: free, desired: free - 1, ordering: .acquiring).exchanged {
+                    break
+                }
+                continue
+            }
+            var remaining: Int64 = -1
+            if timeoutNanoseconds >= 0 {
+                let now = lockprof_now_ns()
+                guard now < deadline else {
+                    core.slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+                    core.timedOut(since: waitStart, at: now, recording: recording, waiterStack: waiterStack, mode: .permit)
+                    return false
+                }
+                remaining = Int64(deadline - now)
+            }
+            _ = lockprof_futex_wait(core.futexAddress, 0, remaining)
+        }
+        core.slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+        core.acquiredAfterWait(since: waitStart, recording: recording, waiterStack: waiterStack, mode: .permit)
+        return true
+    }
+
+    /// A signal while threads sleep: blame this permit holder's stack, then give the permit back.
+    @usableFromInline @inline(never)
+    func signalSlow() {
+        let holderStack = core.accountRelease(holdStart: 0, mode: .permit)
+        if holderStack != 0 { core.slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed) }
+        core.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if core.slots[LockSlot.sleepers].load(ordering: .sequentiallyConsistent) != 0 {
+            lockprof_futex_wake(core.futexAddress, 1)
+        }
+    }
+}

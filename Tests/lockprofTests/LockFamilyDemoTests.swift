@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@Suite struct LockFamilyDemoTests {
+    /// The JSON report of `lockprof demo` run with `scenarios`.
+    func demoReport(_ scenarios: [String]) throws -> [String: Any] {
+        let trace = try temporaryDirectory().appendingPathComponent("family.trace").path
+        let result = try CommandRunner.run(
+            ["demo", "--output", trace, "--format", "json"] + scenarios.flatMap { ["--scenario", $0] })
+        #expect(result.status == 0, "stderr: \(result.standardError)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    }
+
+    @Test func theCacheTheQueueAndTheRegistryAreNotFlaggedAndShowTheirKinds() throws {
+        let top = try demoReport(["read-write-cache", "producer-consumer", "recursive-registry"])
+        let locks = try #require(top["locks"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: locks.compactMap { lock in (lock["name"] as? String).map { ($0, lock) } })
+        #expect(locks.allSatisfy { $0["flagged"] as? Bool == false })
+        #expect((top["inversions"] as? [Any])?.isEmpty == true)
+
+        let cache = try #require(byName["demo.cache"])
+        #expect(cache["kind"] as? String == "rwlock")
+        let readers = try #require(cache["readers"] as? [String: Any])
+        let writers = try #require(cache["writers"] as? [String: Any])
+        let readerCount = try #require(readers["acquisitions"] as? Int)
+        let writerCount = try #require(writers["acquisitions"] as? Int)
+        #expect(readerCount > 10 * writerCount)
+        #expect(readerCount + writerCount == cache["acquisitions"] as? Int)
+
+        let ready = try #require(byName["demo.queue-ready"])
+        #expect(ready["kind"] as? String == "condition")
+        #expect(ready["wait_ns"] as? Int == 0)
+        #expect((ready["condition_wait_ns"] as? Int ?? 0) > 0)
+        #expect(ready["signals"] as? Int == 800)
+        #expect(ready["broadcasts"] as? Int == 1)
+        #expect(byName["demo.queue"]?["kind"] as? String == "mutex")
+
+        let registry = try #require(byName["demo.registry"])
+        #expect(registry["kind"] as? String == "recursive")
+        // Every registration re-entered once (reindex), plus the final count taken once.
+        #expect(registry["reentries"] as? Int == (registry["acquisitions"] as? Int).map { $0 - 1 })
+        #expect(cache["reentries"] is NSNull)
+    }
+
+    @Test func theSemaphorePoolIsFlaggedWithThePermitHoldersStacks() throws {
+        let top = try demoReport(["semaphore-pool"])
+        let pool = try #require((top["locks"] as? [[String: Any]])?.first { $0["name"] as? String == "demo.pool" })
+        #expect(pool["kind"] as? String == "semaphore")
+        #expect(pool["flagged"] as? Bool == true)
+        #expect(pool["acquisitions"] as? Int == 240)
+        let holders = try #require(pool["holder_stacks"] as? [[String: Any]])
+        let functions = holders.flatMap { ($0["frames"] as? [[String: Any]] ?? []).compactMap { $0["function"] as? String } }
+        #expect(functions.contains { $0.contains("SemaphorePool") }, "\(functions)")
+    }
+}
