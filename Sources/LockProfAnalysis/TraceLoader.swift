@@ -32,31 +32,50 @@ public enum TraceLoader {
                 notes.append(.duplicateFile(path: path))
                 continue
             }
-            guard let trace = try load(path: path) else {
-                notes.append(.emptyTrace(path: path))
-                continue
-            }
-            traces.append(trace)
+            let processes = try loadProcesses(path: path)
+            if processes.isEmpty { notes.append(.emptyTrace(path: path)) }
+            traces += processes
         }
         return Loaded(processes: ProcessTrace.mergingSameProcesses(traces), notes: notes)
     }
 
-    /// Reads one file; nil when it holds no chunk at all (and no damage).
+    /// Reads one file into one trace per process it holds: one for a trace a program wrote,
+    /// several for a trace `lockprof merge` wrote (each process's records follow its own
+    /// `process` record). Empty when the file holds no chunk at all (and no damage).
+    public static func loadProcesses(path: String) throws(AnalysisError) -> [ProcessTrace] {
+        var traces = [ProcessTrace(files: [path])]
+        let summary = try read(path: path) { record in
+            if case .process(let process) = record, let current = traces[traces.count - 1].process, current != process {
+                traces.append(ProcessTrace(files: [path]))
+            }
+            traces[traces.count - 1].add(record)
+        }
+        if summary.chunks == 0 { return [] }
+        traces[0].damage = summary.damage.map { FileDamage(path: path, damage: $0) }
+        return traces
+    }
+
+    /// Reads one file as one process; nil when it holds no chunk at all (and no damage).
     public static func load(path: String) throws(AnalysisError) -> ProcessTrace? {
         var trace = ProcessTrace(files: [path])
+        let summary = try read(path: path) { trace.add($0) }
+        if summary.chunks == 0 { return nil }
+        trace.damage = summary.damage.map { FileDamage(path: path, damage: $0) }
+        return trace
+    }
+
+    /// Streams the file's records to `visit`; throws when it cannot be read at all or has no
+    /// intact chunk although it has chunks.
+    static func read(path: String, _ visit: (TraceRecord) -> Void) throws(AnalysisError) -> TraceReadSummary {
         let summary: TraceReadSummary
         do {
-            summary = try TraceReader.read(path: path) { trace.add($0) }
+            summary = try TraceReader.read(path: path, visit)
         } catch let error as TraceError {
             throw .unreadableTrace(error)
         } catch {
             throw .unreadableTrace(.readFailed(path: path, reason: "\(error)"))
         }
-        if summary.chunks == 0 {
-            if summary.damage.isEmpty { return nil }
-            throw .noIntactChunks(path: path, damage: summary.damage)
-        }
-        trace.damage = summary.damage.map { FileDamage(path: path, damage: $0) }
-        return trace
+        if summary.chunks == 0, !summary.damage.isEmpty { throw .noIntactChunks(path: path, damage: summary.damage) }
+        return summary
     }
 }

@@ -15,6 +15,6 @@ struct LockProfCommand: ParsableCommand {
               lockprof demo                        record and report a built-in workload
             """,
         version: version,
-        subcommands: [Report.self, Check.self, Demo.self]
+        subcommands: [Report.self, Check.self, Diff.self, Export.self, Merge.self, Demo.self]
     )
 }
