@@ -5,7 +5,15 @@ import LockProfAnalysis
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Report which locks made threads wait, ranked by total wait.",
-        discussion: "Several traces are merged; each file is one process. JSON output is documented in docs/report-schema.md."
+        discussion: """
+            Several traces are merged; each file is one process (a file written by `lockprof merge` \
+            holds several). JSON output is documented in docs/report-schema.md.
+
+            Examples:
+              lockprof report trace.bin --top 5 --stacks 2
+              lockprof report server.trace worker.trace --threshold 5%
+              lockprof report trace.bin --format json > baseline.json
+            """
     )
 
     @Argument(help: "Trace files written by the LockProf runtime.")

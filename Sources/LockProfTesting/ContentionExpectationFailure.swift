@@ -1,0 +1,7 @@
+/// A contention expectation that did not hold. Thrown from a test, it fails the test with
+/// `description`: the reason and the offending lock's report table and stacks.
+public struct ContentionExpectationFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+}
