@@ -75,7 +75,7 @@ struct Check: ParsableCommand {
             flags.maxContendedShare = try maxContendedShare.map { try LimitSyntax.fraction($0, name: "--max-contended-share") }
             policy.limits = policy.limits.overridden(by: flags)
             if let tolerance { policy.tolerance.relative = try LimitSyntax.tolerance(tolerance, name: "--tolerance") }
-            if let regressionFloor { policy.tolerance.absolute = try LimitSyntax.fraction(regressionFloor, name: "--regression-floor") }
+            if let regressionFloor { policy.tolerance.absolute = try LimitSyntax.tolerance(regressionFloor, name: "--regression-floor") }
         } catch let error as LimitSyntaxError {
             throw ValidationError(error.message)
         }

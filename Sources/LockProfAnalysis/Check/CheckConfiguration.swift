@@ -76,7 +76,7 @@ public enum CheckConfiguration {
             if let tolerance = settings["tolerance"] {
                 policy.tolerance.relative = try share(tolerance, name: "baseline.tolerance", upTo: nil)
             }
-            if let floor = settings["floor"] { policy.tolerance.absolute = try share(floor, name: "baseline.floor", upTo: 1) }
+            if let floor = settings["floor"] { policy.tolerance.absolute = try share(floor, name: "baseline.floor", upTo: nil) }
         }
         return policy
     }

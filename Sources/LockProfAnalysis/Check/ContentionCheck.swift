@@ -10,7 +10,11 @@
 /// if !outcome.passed { print(CheckTextRenderer().render(outcome)) }
 /// ```
 public enum ContentionCheck {
-    public static func evaluate(_ report: ContentionReport, policy: CheckPolicy, baseline: Baseline? = nil) -> CheckOutcome {
+    /// - Parameter inversions: one line per lock-order inversion the analysis found; each fails
+    ///   the check unless the policy allows inversions.
+    public static func evaluate(
+        _ report: ContentionReport, policy: CheckPolicy, baseline: Baseline? = nil, inversions: [String] = []
+    ) -> CheckOutcome {
         let multipleProcesses = report.processes.count > 1
         let checks = report.locks.map { lock in
             let displayName = ContentionAnalysis.displayName(lock, multipleProcesses: multipleProcesses)
@@ -30,7 +34,8 @@ public enum ContentionCheck {
             return CheckOutcome.LockCheck(
                 lock: lock, displayName: displayName, isIgnored: false, baselineWaitFraction: before?.waitFraction, failures: failures)
         }
-        return CheckOutcome(locks: checks, otherFailures: [], report: report, comparedWithBaseline: baseline != nil)
+        let inversionFailures = policy.allowInversions ? [] : inversions.map { CheckFailure(.inversion($0)) }
+        return CheckOutcome(locks: checks, otherFailures: inversionFailures, report: report, comparedWithBaseline: baseline != nil)
     }
 
     /// The limits `lock` breaks.

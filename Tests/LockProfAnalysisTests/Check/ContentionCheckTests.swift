@@ -63,6 +63,18 @@ import Testing
         #expect(ContentionCheck.evaluate(report, policy: loose, baseline: before).passed)
     }
 
+    @Test func inversionsFailUnlessAllowed() {
+        let quiet = CheckPolicy(ignored: [LockNamePattern("hot-counter")])
+        let inversion = "shard-1 → shard-2 here, shard-2 → shard-1 there"
+        let failing = ContentionCheck.evaluate(report, policy: quiet, inversions: [inversion])
+        #expect(!failing.passed)
+        #expect(failing.otherFailures == [CheckFailure(.inversion(inversion))])
+        #expect(CheckTextRenderer().render(failing) == "FAIL lock-order inversion: \(inversion)\n")
+        var allowing = quiet
+        allowing.allowInversions = true
+        #expect(ContentionCheck.evaluate(report, policy: allowing, inversions: [inversion]).passed)
+    }
+
     @Test func lockMissingFromTheBaselineIsJudgedByItsLimits() {
         var before = Baseline(report: report)
         before.locks["hot-counter"] = nil
