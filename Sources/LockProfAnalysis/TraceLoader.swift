@@ -20,9 +20,17 @@ public enum TraceLoader {
         }
     }
 
+    /// Told how far reading has come: the file being read and the records read from it so far.
+    /// Called every ``progressInterval`` records and once when a file is done.
+    public typealias Progress = (_ path: String, _ records: Int) -> Void
+
+    /// Records between two ``Progress`` calls.
+    public static let progressInterval = 1 << 16
+
     /// Reads every file in `paths`. Throws for the first file that cannot be read at all; damage
-    /// inside a file is kept in the traces and reported as notes.
-    public static func load(paths: [String]) throws(AnalysisError) -> Loaded {
+    /// inside a file is kept in the traces and reported as notes. `progress`, when given, hears
+    /// how far reading has come (the command-line tool shows it on a terminal).
+    public static func load(paths: [String], progress: Progress? = nil) throws(AnalysisError) -> Loaded {
         guard !paths.isEmpty else { throw .noTraces }
         var traces: [ProcessTrace] = []
         var notes: [ReportNote] = []
@@ -32,7 +40,7 @@ public enum TraceLoader {
                 notes.append(.duplicateFile(path: path))
                 continue
             }
-            let processes = try loadProcesses(path: path)
+            let processes = try loadProcesses(path: path, progress: progress)
             if processes.isEmpty { notes.append(.emptyTrace(path: path)) }
             traces += processes
         }
@@ -42,9 +50,13 @@ public enum TraceLoader {
     /// Reads one file into one trace per process it holds: one for a trace a program wrote,
     /// several for a trace `lockprof merge` wrote (each process's records follow its own
     /// `process` record). Empty when the file holds no chunk at all (and no damage).
-    public static func loadProcesses(path: String) throws(AnalysisError) -> [ProcessTrace] {
+    public static func loadProcesses(path: String, progress: Progress? = nil) throws(AnalysisError) -> [ProcessTrace] {
         var traces = [ProcessTrace(files: [path])]
+        var records = 0
+        defer { progress?(path, records) }
         let summary = try read(path: path) { record in
+            records += 1
+            if records % progressInterval == 0 { progress?(path, records) }
             if case .process(let process) = record, let current = traces[traces.count - 1].process, current != process {
                 traces.append(ProcessTrace(files: [path]))
             }

@@ -40,7 +40,12 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let fraction = try WaitFractionArgument.parse(threshold, option: "--threshold")
-        let report = try CommandFailure.reporting { try ContentionAnalysis.report(paths: traces, threshold: fraction) }
+        let progress = ProgressLine.onTerminal()
+        defer { progress?.finish() }
+        let report = try CommandFailure.reporting {
+            try ContentionAnalysis.report(paths: traces, threshold: fraction, progress: progress?.callback)
+        }
+        progress?.finish()
         CommandFailure.printOutput(Self.render(report, format: format, top: top, stacks: stacks))
     }
 

@@ -50,7 +50,7 @@ public enum CheckConfiguration {
             policy.ignored += names.map(LockNamePattern.init)
         }
         if let allow = root["allowInversions"] {
-            guard let value = allow as? Bool else {
+            guard isBoolean(allow), let value = allow as? Bool else {
                 throw LimitSyntaxError("allowInversions must be true or false")
             }
             policy.allowInversions = value
@@ -89,7 +89,7 @@ public enum CheckConfiguration {
             let name = place + "maxP99Wait"
             if let text = value as? String {
                 limits.maxP99WaitNanoseconds = try LimitSyntax.duration(text, name: name)
-            } else if let number = value as? NSNumber, number.doubleValue >= 1, number.doubleValue < 1e18 {
+            } else if let number = value as? NSNumber, !isBoolean(value), number.doubleValue >= 1, number.doubleValue < 1e18 {
                 limits.maxP99WaitNanoseconds = UInt64(number.doubleValue)
             } else {
                 throw LimitSyntaxError("\(name) must be a duration like \"5ms\" or a number of nanoseconds")
@@ -104,13 +104,20 @@ public enum CheckConfiguration {
         let text: String
         if let string = value as? String {
             text = string
-        } else if let number = value as? NSNumber, !(value is Bool) {
+        } else if let number = value as? NSNumber, !isBoolean(value) {
             text = "\(number.doubleValue)"
         } else {
             throw LimitSyntaxError("\(name) must be a percentage like \"10%\" or a fraction like 0.1")
         }
         if maximum != nil { return try LimitSyntax.fraction(text, name: name) }
         return try LimitSyntax.tolerance(text, name: name)
+    }
+
+    /// Whether a parsed JSON value was `true` or `false`. Foundation hands numbers and booleans
+    /// out as `NSNumber`, and `as? Bool` accepts 0 and 1: the boolean's type code is `c`.
+    static func isBoolean(_ value: Any) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) == "c"
     }
 
     static func rejectUnknownKeys(_ object: [String: Any], allowed: Set<String>, in place: String) throws {

@@ -112,6 +112,14 @@ import Testing
         #expect(policy.tolerance == RegressionTolerance(relative: 2, absolute: 0.02))
     }
 
+    @Test func numbersInTheConfigurationAreNumbers() throws {
+        let policy = try CheckConfiguration.policy(
+            json: #"{"maxWaitFraction": 1, "maxP99Wait": 5000000, "baseline": {"floor": 0, "tolerance": 1}}"#, path: "lockprof.json")
+        #expect(policy.limits.maxWaitFraction == 1)
+        #expect(policy.limits.maxP99WaitNanoseconds == 5_000_000)
+        #expect(policy.tolerance == RegressionTolerance(relative: 1, absolute: 0))
+    }
+
     @Test func configurationErrorsNameTheFileAndKey() {
         func message(_ json: String) -> String? {
             do {
@@ -126,6 +134,8 @@ import Testing
         #expect(message("{\"locks\": [{\"maxWaitFraction\": \"10%\"}]}")?.hasPrefix("lockprof.json: locks[0].match must be") == true)
         #expect(message("{\"locks\": [{\"match\": \"a\", \"maxP99Wait\": \"soon\"}]}")?.hasPrefix("lockprof.json: locks[0].maxP99Wait 'soon'") == true)
         #expect(message("[1, 2]") == "lockprof.json: the top level must be an object {…}")
+        #expect(message("{\"allowInversions\": 1}") == "lockprof.json: allowInversions must be true or false")
+        #expect(message("{\"maxWaitFraction\": true}")?.hasPrefix("lockprof.json: maxWaitFraction must be a percentage") == true)
         #expect(message("{")?.hasPrefix("lockprof.json: not valid JSON") == true)
     }
 
