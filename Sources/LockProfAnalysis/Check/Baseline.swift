@@ -10,16 +10,20 @@ import Foundation
 public struct Baseline: Equatable, Sendable {
     /// One lock name's figures.
     public struct Lock: Equatable, Sendable {
+        /// The lock name the entry stands for.
         public var name: String
         /// The largest wait fraction of the locks with this name.
         public var waitFraction: Double
+        /// Total wait of the locks with this name.
         public var waitNanoseconds: UInt64
         /// Nil when some lock of this name had unknown acquisitions.
         public var acquisitions: UInt64?
+        /// Contended acquisitions of the locks with this name.
         public var contendedAcquisitions: UInt64
         /// The largest 99th-percentile wait; nil when no lock of this name waited.
         public var waitP99Nanoseconds: UInt64?
 
+        /// One name's figures, as a report gives them.
         public init(
             name: String, waitFraction: Double, waitNanoseconds: UInt64, acquisitions: UInt64?, contendedAcquisitions: UInt64,
             waitP99Nanoseconds: UInt64?
@@ -46,6 +50,7 @@ public struct Baseline: Equatable, Sendable {
     /// By lock name.
     public var locks: [String: Lock]
 
+    /// The baseline of `locks`, entries of one name combined.
     public init(locks: [Lock]) {
         var byName: [String: Lock] = [:]
         for lock in locks { byName[lock.name] = byName[lock.name].map { $0.combined(with: lock) } ?? lock }

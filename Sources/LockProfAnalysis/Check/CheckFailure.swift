@@ -15,8 +15,10 @@ public struct CheckFailure: Equatable, Sendable, CustomStringConvertible {
         case inversion(String)
     }
 
+    /// What was broken.
     public var reason: Reason
 
+    /// A failure for `reason`.
     public init(_ reason: Reason) { self.reason = reason }
 
     /// The reason's kind as a word, for JSON and JUnit (`wait_fraction`, `p99_wait`,

@@ -6,10 +6,13 @@
 ///  "failures": []}
 /// ```
 public struct CheckJSONRenderer: Sendable {
+    /// The version written as `"schema"`; bumped when a key changes meaning or goes away.
     public static let schema: UInt64 = 1
 
+    /// The renderer (it has no settings).
     public init() {}
 
+    /// The outcome's JSON text, ending in a newline.
     public func render(_ outcome: CheckOutcome) -> String {
         JSONValue.object([
             ("schema", .unsigned(Self.schema)),

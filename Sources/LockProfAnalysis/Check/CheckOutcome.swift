@@ -4,6 +4,7 @@
 public struct CheckOutcome: Equatable, Sendable {
     /// One lock's verdict.
     public struct LockCheck: Equatable, Sendable {
+        /// The lock as the report shows it.
         public var lock: LockReport
         /// The name messages use (with the pid when several processes are checked).
         public var displayName: String
@@ -14,6 +15,7 @@ public struct CheckOutcome: Equatable, Sendable {
         /// Empty when the lock passed.
         public var failures: [CheckFailure]
 
+        /// A verdict on `lock`.
         public init(lock: LockReport, displayName: String, isIgnored: Bool, baselineWaitFraction: Double?, failures: [CheckFailure]) {
             self.lock = lock
             self.displayName = displayName
@@ -22,6 +24,7 @@ public struct CheckOutcome: Equatable, Sendable {
             self.failures = failures
         }
 
+        /// True when the lock broke nothing (ignored locks always pass).
         public var passed: Bool { failures.isEmpty }
     }
 
@@ -34,6 +37,7 @@ public struct CheckOutcome: Equatable, Sendable {
     /// Whether a baseline was compared against.
     public var comparedWithBaseline: Bool
 
+    /// An outcome of `report`, as ``ContentionCheck`` builds it.
     public init(locks: [LockCheck], otherFailures: [CheckFailure], report: ContentionReport, comparedWithBaseline: Bool) {
         self.locks = locks
         self.otherFailures = otherFailures

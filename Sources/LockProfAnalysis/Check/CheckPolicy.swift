@@ -4,10 +4,12 @@
 public struct CheckPolicy: Equatable, Sendable {
     /// One override: the limits for locks whose name matches `pattern`.
     public struct Override: Equatable, Sendable {
+        /// The lock names the override applies to.
         public var pattern: LockNamePattern
         /// Unset limits fall back to the global ones.
         public var limits: LockLimits
 
+        /// Limits for locks whose name matches `pattern`.
         public init(pattern: LockNamePattern, limits: LockLimits) {
             self.pattern = pattern
             self.limits = limits
@@ -26,6 +28,8 @@ public struct CheckPolicy: Equatable, Sendable {
     /// How much a lock may regress against a baseline.
     public var tolerance: RegressionTolerance
 
+    /// A policy; by default the standard limits (wait at most 10% of runtime), nothing ignored,
+    /// inversions failing, a 50% / 1-point baseline tolerance.
     public init(
         limits: LockLimits = .standard, overrides: [Override] = [], ignored: [LockNamePattern] = [],
         allowInversions: Bool = false, tolerance: RegressionTolerance = RegressionTolerance()

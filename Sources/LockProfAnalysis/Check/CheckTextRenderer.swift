@@ -5,8 +5,10 @@
 /// FAIL demo.account: wait 126.0% of runtime > 10%
 /// ```
 public struct CheckTextRenderer: Sendable {
+    /// The renderer (it has no settings).
     public init() {}
 
+    /// The outcome's lines, ending in a newline.
     public func render(_ outcome: CheckOutcome) -> String {
         var lines = outcome.failedLocks.map { "FAIL \($0.displayName): " + $0.failures.map(\.description).joined(separator: "; ") }
         lines += outcome.otherFailures.map { "FAIL \($0)" }

@@ -14,8 +14,10 @@ public struct GitHubAnnotationRenderer: Sendable {
     /// The directory file paths are made relative to (the checkout); nil keeps them as recorded.
     public var sourceRoot: String?
 
+    /// A renderer making paths relative to `sourceRoot`.
     public init(sourceRoot: String? = nil) { self.sourceRoot = sourceRoot }
 
+    /// The workflow commands and the summary line, ending in a newline.
     public func render(_ outcome: CheckOutcome) -> String {
         let locator = SourceLocator(report: outcome.report, root: sourceRoot)
         var lines: [String] = []

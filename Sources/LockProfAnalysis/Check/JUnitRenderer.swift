@@ -5,8 +5,10 @@
 /// stacks as its text; an ignored lock is `<skipped/>`; other failures (inversions) are test cases
 /// of their own.
 public struct JUnitRenderer: Sendable {
+    /// The renderer (it has no settings).
     public init() {}
 
+    /// The XML document, ending in a newline.
     public func render(_ outcome: CheckOutcome) -> String {
         let multipleProcesses = outcome.report.processes.count > 1
         var cases: [String] = []

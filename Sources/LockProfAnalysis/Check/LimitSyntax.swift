@@ -49,8 +49,11 @@ public enum LimitSyntax {
 
 /// A limit that could not be read; `message` is the whole sentence, naming the flag or key.
 public struct LimitSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The sentence to show, naming the flag or key.
     public var message: String
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 

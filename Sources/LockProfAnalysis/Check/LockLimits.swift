@@ -8,6 +8,7 @@ public struct LockLimits: Equatable, Sendable {
     /// Largest allowed share of acquisitions that had to wait (``LockReport/contendedFraction``).
     public var maxContendedShare: Double?
 
+    /// Limits; the ones left nil are not checked.
     public init(maxWaitFraction: Double? = nil, maxP99WaitNanoseconds: UInt64? = nil, maxContendedShare: Double? = nil) {
         self.maxWaitFraction = maxWaitFraction
         self.maxP99WaitNanoseconds = maxP99WaitNanoseconds

@@ -5,8 +5,10 @@ public struct LockNamePattern: Equatable, Sendable, CustomStringConvertible {
     /// The pattern as written.
     public var pattern: String
 
+    /// The pattern as written in `lockprof.json` or `--ignore`.
     public init(_ pattern: String) { self.pattern = pattern }
 
+    /// The pattern as written.
     public var description: String { pattern }
 
     /// Whether `name` matches the whole pattern.

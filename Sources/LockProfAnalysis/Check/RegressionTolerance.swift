@@ -16,6 +16,7 @@ public struct RegressionTolerance: Equatable, Sendable {
     /// Allowed growth in wait fraction, whatever the baseline (0.01 = one point of runtime).
     public var absolute: Double
 
+    /// A tolerance; by default +50% and one point of runtime.
     public init(relative: Double = 0.5, absolute: Double = 0.01) {
         self.relative = relative
         self.absolute = absolute

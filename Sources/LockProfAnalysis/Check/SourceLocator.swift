@@ -8,9 +8,12 @@
 public struct SourceLocator: Sendable {
     /// A file and, when known, a line.
     public struct Location: Equatable, Sendable {
+        /// The path, relative to the root when under it.
         public var file: String
+        /// The line; nil when unknown.
         public var line: UInt32?
 
+        /// A location in `file` at `line`.
         public init(file: String, line: UInt32?) {
             self.file = file
             self.line = line

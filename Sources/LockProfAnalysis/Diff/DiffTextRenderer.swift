@@ -7,8 +7,10 @@
 /// demo.solo     new             -           0.0%    +0.0%            -        0 ns                 -                0
 /// ```
 public struct DiffTextRenderer: Sendable {
+    /// The renderer (it has no settings).
     public init() {}
 
+    /// The table and a summary line, ending in a newline.
     public func render(_ diff: ContentionDiff) -> String {
         guard !diff.changes.isEmpty else { return "No profiled lock in either run.\n" }
         func percent(_ lock: Baseline.Lock?) -> String { lock.map { ReportFormatting.percentColumn($0.waitFraction) } ?? "-" }

@@ -24,6 +24,7 @@ public struct ChromeTraceExporter: Sendable {
 
     private var segments: [Segment] = []
 
+    /// An exporter with no records yet.
     public init() {}
 
     /// Takes one record of the current trace file into account. A `process` record after others

@@ -7,8 +7,10 @@
 /// demo.account;Thread.main();closure #1 in BankAccount.run(…);BankAccount.withdraw(_:ioMilliseconds:) 708976734
 /// ```
 public struct FoldedStacksExporter: Sendable {
+    /// Holder or waiter stacks.
     public var side: StackSide
 
+    /// An exporter of `side`'s stacks.
     public init(side: StackSide = .holder) { self.side = side }
 
     /// The folded lines, sorted, each ending in a newline; empty when nothing waited.

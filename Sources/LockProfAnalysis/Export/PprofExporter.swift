@@ -11,8 +11,10 @@
 /// ```
 /// `go tool pprof -top lockprof.pb.gz` then ranks functions by the wait they caused.
 public struct PprofExporter: Sendable {
+    /// Holder or waiter stacks.
     public var side: StackSide
 
+    /// An exporter of `side`'s stacks.
     public init(side: StackSide = .holder) { self.side = side }
 
     /// The gzipped profile.

@@ -16,6 +16,7 @@ public enum StackSide: String, Sendable, CaseIterable {
 /// One weighed stack of one lock, as every export sees it: the unit pprof samples, folded lines
 /// and flame graphs are made of.
 public struct ExportedStack: Equatable, Sendable {
+    /// The lock the stack waited for or held.
     public var lock: LockReport
     /// Innermost first; empty when the lock's wait has no captured stack (exports show it as one
     /// `[stack not captured]` frame, so totals still add up to the lock's wait).
