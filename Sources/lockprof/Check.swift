@@ -20,7 +20,7 @@ struct Check: ParsableCommand {
               lockprof check trace.bin --max-wait-fraction 5% --max-p99-wait 2ms
               lockprof check trace.bin --config lockprof.json --format github
               lockprof report main.trace --format json > baseline.json
-              lockprof check pr.trace --baseline baseline.json --format junit --output lockprof.xml
+              lockprof check pr.trace --baseline baseline.json --format junit -o out.xml
             """
     )
 
@@ -54,7 +54,7 @@ struct Check: ParsableCommand {
     @Option(help: "Output format.")
     var format: CheckFormat = .text
 
-    @Option(help: "Write the output to this file instead of standard output.")
+    @Option(name: [.short, .customLong("output")], help: "Write the output to this file instead of standard output.")
     var output: String?
 
     @Option(help: "With --format github: file paths are made relative to this directory (default: the current directory).")
