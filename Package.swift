@@ -4,6 +4,7 @@ import PackageDescription
 // Dependencies point one way only:
 //   CLibunwind ← CLockProfSupport ← LockProf → LockProfFormat ← LockProfAnalysis ← lockprof
 // `lockprof` also uses LockProf, to run the built-in demo workload.
+// LockProfTesting (LockProf + LockProfAnalysis) records a workload from a test and queries it.
 let package = Package(
     name: "lockprof",
     platforms: [.macOS(.v15)],
@@ -11,6 +12,7 @@ let package = Package(
         .library(name: "LockProf", targets: ["LockProf"]),
         .library(name: "LockProfFormat", targets: ["LockProfFormat"]),
         .library(name: "LockProfAnalysis", targets: ["LockProfAnalysis"]),
+        .library(name: "LockProfTesting", targets: ["LockProfTesting"]),
         .executable(name: "lockprof", targets: ["lockprof"]),
     ],
     dependencies: [
@@ -31,6 +33,8 @@ let package = Package(
         .target(name: "LockProfFormat"),
         .target(name: "LockProf", dependencies: ["CLockProfSupport", "LockProfFormat"]),
         .target(name: "LockProfAnalysis", dependencies: ["LockProfFormat"]),
+        // Record a workload in-process from a test and ask about its locks.
+        .target(name: "LockProfTesting", dependencies: ["LockProf", "LockProfAnalysis"]),
         .executableTarget(
             name: "lockprof",
             dependencies: [
@@ -48,6 +52,9 @@ let package = Package(
         .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat"]),
         .testTarget(
             name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfFormat"], exclude: ["Fixtures"]),
+        // LockProfTesting used as a test would use it, in a process of its own (one session per process).
+        .executableTarget(name: "contention-probe", dependencies: ["LockProfTesting", "LockProf"], path: "Examples/ContentionProbe"),
+        .testTarget(name: "LockProfTestingTests", dependencies: ["LockProfTesting", "LockProfAnalysis", "LockProfFormat", "contention-probe"]),
         .testTarget(name: "lockprofTests", dependencies: ["lockprof", "bank-tellers", "fault-harness", "LockProf", "LockProfFormat"]),
     ]
 )

@@ -12,6 +12,8 @@ public enum AnalysisError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadableTrace(TraceError)
     /// The file is a lockprof trace, but not one chunk of it could be read.
     case noIntactChunks(path: String, damage: [TraceDamage])
+    /// A trace cannot be merged into another (`lockprof merge`).
+    case cannotMerge(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum AnalysisError: Error, Equatable, Sendable, CustomStringConvertible {
             error.description
         case .noIntactChunks(let path, let damage):
             "\(path): no intact chunk in the trace" + (damage.first.map { " (\($0))" } ?? "")
+        case .cannotMerge(let path, let reason):
+            "\(path): cannot be merged: \(reason)"
         }
     }
 }

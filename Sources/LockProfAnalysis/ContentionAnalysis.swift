@@ -12,9 +12,12 @@ public enum ContentionAnalysis {
     /// The default threshold: a lock is flagged when threads waited for it more than 10% of runtime.
     public static let defaultThreshold = 0.10
 
-    /// Reads `paths` and analyses them: the one call the command-line tool makes.
-    public static func report(paths: [String], threshold: Double = defaultThreshold) throws(AnalysisError) -> ContentionReport {
-        let loaded = try TraceLoader.load(paths: paths)
+    /// Reads `paths` and analyses them: the one call the command-line tool makes. `progress`
+    /// hears how far reading has come (``TraceLoader/Progress``).
+    public static func report(
+        paths: [String], threshold: Double = defaultThreshold, progress: TraceLoader.Progress? = nil
+    ) throws(AnalysisError) -> ContentionReport {
+        let loaded = try TraceLoader.load(paths: paths, progress: progress)
         return report(processes: loaded.processes, threshold: threshold, notes: loaded.notes)
     }
 

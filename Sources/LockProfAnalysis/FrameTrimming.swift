@@ -51,6 +51,11 @@ public enum FrameTrimming {
                 name = name[of.upperBound...]
                 changed = true
             }
+            // `(extension in LockProf):LockProf.X` (a constrained extension's method) is `LockProf.X`.
+            if name.hasPrefix("(extension in "), let close = name.firstRange(of: "):") {
+                name = name[close.upperBound...]
+                changed = true
+            }
             // `closure #1 (…) -> … in X` and `$defer #1 <A>() -> () in X` belong to X.
             if name.hasPrefix("closure #") || name.hasPrefix("$defer #"), let inRange = name.firstRange(of: " in ") {
                 name = name[inRange.upperBound...]

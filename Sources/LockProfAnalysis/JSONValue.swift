@@ -37,6 +37,36 @@ public enum JSONValue: Equatable, Sendable {
         return output
     }
 
+    /// One line, no spaces: for formats with one value per line (Chrome trace events).
+    public func compactSerialized() -> String {
+        var output = ""
+        writeCompact(to: &output)
+        return output
+    }
+
+    private func writeCompact(to output: inout String) {
+        switch self {
+        case .array(let values):
+            output += "["
+            for (index, value) in values.enumerated() {
+                if index > 0 { output += "," }
+                value.writeCompact(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, member) in members.enumerated() {
+                if index > 0 { output += "," }
+                Self.writeString(member.key, to: &output)
+                output += ":"
+                member.value.writeCompact(to: &output)
+            }
+            output += "}"
+        default:
+            write(to: &output, indent: 0)
+        }
+    }
+
     private func write(to output: inout String, indent: Int) {
         switch self {
         case .null: output += "null"

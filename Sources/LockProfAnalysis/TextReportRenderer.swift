@@ -77,17 +77,7 @@ public struct TextReportRenderer: Sendable {
             ("P99 WAIT", false, locks.map { duration($0.waitP99Nanoseconds) }),
             ("MEAN HOLD", false, locks.map { duration($0.estimatedMeanHoldNanoseconds) }),
         ]
-        let widths = columns.map { column in column.cells.reduce(column.title.count) { max($0, $1.count) } }
-        func line(_ cells: [String]) -> String {
-            var text = ""
-            for (index, cell) in cells.enumerated() {
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                if index > 0 { text += "  " }
-                text += columns[index].leftAligned ? cell + padding : padding + cell
-            }
-            return String(text.reversed().drop(while: { $0 == " " }).reversed())
-        }
-        return [line(columns.map(\.title))] + locks.indices.map { row in line(columns.map { $0.cells[row] }) }
+        return TextTable(columns: columns.map { TextTable.Column(title: $0.title, leftAligned: $0.leftAligned, cells: $0.cells) }).lines()
     }
 
     func stacks(of lock: LockReport, multipleProcesses: Bool) -> [String] {

@@ -21,9 +21,17 @@ public enum TraceLoader {
         }
     }
 
+    /// Told how far reading has come: the file being read and the records read from it so far.
+    /// Called every ``progressInterval`` records and once when a file is done.
+    public typealias Progress = (_ path: String, _ records: Int) -> Void
+
+    /// Records between two ``Progress`` calls.
+    public static let progressInterval = 1 << 16
+
     /// Reads every file in `paths`. Throws for the first file that cannot be read at all; damage
-    /// inside a file is kept in the traces and reported as notes.
-    public static func load(paths: [String]) throws(AnalysisError) -> Loaded {
+    /// inside a file is kept in the traces and reported as notes. `progress`, when given, hears
+    /// how far reading has come (the command-line tool shows it on a terminal).
+    public static func load(paths: [String], progress: Progress? = nil) throws(AnalysisError) -> Loaded {
         guard !paths.isEmpty else { throw .noTraces }
         var traces: [ProcessTrace] = []
         var notes: [ReportNote] = []
@@ -33,53 +41,90 @@ public enum TraceLoader {
                 notes.append(.duplicateFile(path: path))
                 continue
             }
-            guard let trace = try load(path: path) else {
-                notes.append(.emptyTrace(path: path))
-                continue
-            }
-            traces.append(trace)
+            let processes = try loadProcesses(path: path, progress: progress)
+            if processes.isEmpty { notes.append(.emptyTrace(path: path)) }
+            traces += processes
         }
         return Loaded(processes: ProcessTrace.mergingSameProcesses(traces), notes: notes)
     }
 
-    /// Reads one file; nil when it holds no chunk at all (and no damage).
+    /// Reads one file into one trace per process it holds: one for a trace a program wrote,
+    /// several for a trace `lockprof merge` wrote (each process's records follow its own
+    /// `process` record). Empty when the file holds no chunk at all (and no damage).
+    public static func loadProcesses(path: String, progress: Progress? = nil) throws(AnalysisError) -> [ProcessTrace] {
+        try loadProcesses(path: path, progress: progress) { visit in try TraceReader.read(path: path, visit) }
+    }
+
+    /// Reads one file as one process; nil when it holds no chunk at all (and no damage).
     public static func load(path: String) throws(AnalysisError) -> ProcessTrace? {
-        try load(path: path) { visit in try TraceReader.read(path: path, visit) }
+        try loadProcesses(path: path).first
     }
 
     /// Reads a trace held in memory as if it were the file `path`: for fuzzing and tests that
     /// damage a trace many times over.
     public static func load(bytes: [UInt8], path: String = "<memory>") throws(AnalysisError) -> Loaded {
-        guard let trace = try load(path: path, reading: { visit in try TraceReader.read(bytes: bytes, path: path, visit) })
-        else { return Loaded(processes: [], notes: [.emptyTrace(path: path)]) }
-        return Loaded(processes: [trace], notes: [])
+        let processes = try loadProcesses(path: path, progress: nil) { visit in
+            try TraceReader.read(bytes: bytes, path: path, visit)
+        }
+        return Loaded(processes: processes, notes: processes.isEmpty ? [.emptyTrace(path: path)] : [])
     }
 
-    private static func load(
-        path: String, reading read: ((TraceRecord) throws -> Void) throws -> TraceReadSummary
-    ) throws(AnalysisError) -> ProcessTrace? {
-        var trace = ProcessTrace(files: [path])
-        var events = EventAccumulator()
-        let summary: TraceReadSummary
-        do {
-            summary = try read { record in
+    /// Streams the file's records to `visit`; throws when it cannot be read at all or has no
+    /// intact chunk although it has chunks.
+    static func read(path: String, _ visit: (TraceRecord) -> Void) throws(AnalysisError) -> TraceReadSummary {
+        try checked(path: path) { try TraceReader.read(path: path, visit) }
+    }
+
+    /// The processes of one trace, read by `read`: the contention and release events of each
+    /// are summed by an ``EventAccumulator`` rather than kept.
+    private static func loadProcesses(
+        path: String, progress: Progress?,
+        reading read: ((TraceRecord) throws -> Void) throws -> TraceReadSummary
+    ) throws(AnalysisError) -> [ProcessTrace] {
+        var traces = [ProcessTrace(files: [path])]
+        var events = [EventAccumulator()]
+        var records = 0
+        defer { progress?(path, records) }
+        let summary = try checked(path: path) {
+            try read { record in
+                records += 1
+                if records % progressInterval == 0 { progress?(path, records) }
                 switch record {
-                case .contention(let contention): events.add(contention)
-                case .release(let release): events.add(release)
-                default: trace.add(record)
+                case .contention(let contention): events[events.count - 1].add(contention)
+                case .release(let release): events[events.count - 1].add(release)
+                default:
+                    if case .process(let process) = record, let current = traces[traces.count - 1].process,
+                        current != process
+                    {
+                        traces.append(ProcessTrace(files: [path]))
+                        events.append(EventAccumulator())
+                    }
+                    traces[traces.count - 1].add(record)
                 }
             }
+        }
+        if summary.chunks == 0 { return [] }
+        for index in traces.indices { events[index].fold(into: &traces[index]) }
+        traces[0].damage = summary.damage.map { FileDamage(path: path, damage: $0) }
+        return traces
+    }
+
+    /// Runs a reading of `path`, turning its errors into ``AnalysisError``s; a file whose chunks
+    /// are all damaged is an error too.
+    private static func checked(
+        path: String, _ read: () throws -> TraceReadSummary
+    ) throws(AnalysisError) -> TraceReadSummary {
+        let summary: TraceReadSummary
+        do {
+            summary = try read()
         } catch let error as TraceError {
             throw .unreadableTrace(error)
+        } catch let error as AnalysisError {
+            throw error
         } catch {
             throw .unreadableTrace(.readFailed(path: path, reason: "\(error)"))
         }
-        if summary.chunks == 0 {
-            if summary.damage.isEmpty { return nil }
-            throw .noIntactChunks(path: path, damage: summary.damage)
-        }
-        events.fold(into: &trace)
-        trace.damage = summary.damage.map { FileDamage(path: path, damage: $0) }
-        return trace
+        if summary.chunks == 0, !summary.damage.isEmpty { throw .noIntactChunks(path: path, damage: summary.damage) }
+        return summary
     }
 }

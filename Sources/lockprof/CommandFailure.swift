@@ -37,6 +37,11 @@ enum CommandFailure {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Writes `bytes` to stdout at once (binary exports written to `-o -`).
+    static func printOutput(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+
     /// Writes one line to stderr.
     static func printError(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))

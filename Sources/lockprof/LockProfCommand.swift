@@ -10,11 +10,15 @@ struct LockProfCommand: ParsableCommand {
         abstract: "Lock-contention profiler for Swift: which locks made threads wait, for how long, and who held them.",
         discussion: """
             Record a trace with LOCKPROF_TRACE=trace.bin or LockProfiler.start(tracePath:), then:
-              lockprof report trace.bin            ranked locks, holder and waiter stacks, verdict
-              lockprof check trace.bin             exit 1 when a lock waits more than 10% of runtime
-              lockprof demo                        record and report a built-in workload
+              lockprof report trace.bin                 locks ranked by wait, with stacks
+              lockprof check trace.bin                  exit 1 when a lock waits > 10%
+              lockprof diff base.trace new.trace        wait before and after, per lock
+              lockprof export trace.bin --format pprof -o locks.pb.gz
+              lockprof merge a.trace b.trace -o all.trace
+              lockprof demo                             a built-in workload
+            Each subcommand's --help has worked examples.
             """,
         version: version,
-        subcommands: [Report.self, Check.self, Demo.self]
+        subcommands: [Report.self, Check.self, Diff.self, Export.self, Merge.self, Demo.self]
     )
 }

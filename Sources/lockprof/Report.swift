@@ -5,7 +5,15 @@ import LockProfAnalysis
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Report which locks made threads wait, ranked by total wait.",
-        discussion: "Several traces are merged; each file is one process. JSON output is documented in docs/report-schema.md."
+        discussion: """
+            Several traces are merged; each file is one process (a file written by `lockprof merge` \
+            holds several). JSON output is documented in docs/report-schema.md.
+
+            Examples:
+              lockprof report trace.bin --top 5 --stacks 2
+              lockprof report server.trace worker.trace --threshold 5%
+              lockprof report trace.bin --format json > baseline.json
+            """
     )
 
     @Argument(help: "Trace files written by the LockProf runtime.")
@@ -32,7 +40,12 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let fraction = try WaitFractionArgument.parse(threshold, option: "--threshold")
-        let report = try CommandFailure.reporting { try ContentionAnalysis.report(paths: traces, threshold: fraction) }
+        let progress = ProgressLine.onTerminal()
+        defer { progress?.finish() }
+        let report = try CommandFailure.reporting {
+            try ContentionAnalysis.report(paths: traces, threshold: fraction, progress: progress?.callback)
+        }
+        progress?.finish()
         CommandFailure.printOutput(Self.render(report, format: format, top: top, stacks: stacks))
     }
 

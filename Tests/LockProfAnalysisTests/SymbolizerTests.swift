@@ -53,6 +53,16 @@ import Testing
         #expect(FrameTrimming.trimmed(frames).map(\.function) == ["demo.BankAccount.withdraw(_: Swift.Int) -> Swift.Bool"])
     }
 
+    @Test func constrainedExtensionMethodsOfTheProfilerAreTrimmed() {
+        let frames = [
+            FrameReport(
+                function: "(extension in LockProf):LockProf.ProfiledMutex< where A: ~Swift.Copyable>.withLock<A, B where B1: Swift.Error, "
+                    + "A1: ~Swift.Copyable>((sending inout A) throws(B1) -> sending A1) throws(B1) -> A1", module: "demo"),
+            FrameReport(function: "demo.StripedDictionary.set(_: Swift.UInt64, for: Swift.UInt64) -> ()", module: "demo"),
+        ]
+        #expect(FrameTrimming.trimmed(frames).map(\.function) == ["demo.StripedDictionary.set(_: Swift.UInt64, for: Swift.UInt64) -> ()"])
+    }
+
     @Test func aStackWithNoUserFrameIsKeptWhole() {
         let frames = [FrameReport(function: "LockProf.ProfiledLock.lock() -> ()"), FrameReport(function: "swift_task_switch")]
         #expect(FrameTrimming.trimmed(frames) == frames)

@@ -1,0 +1,27 @@
+/// An aligned text table: columns padded to their widest cell, two spaces apart, no trailing
+/// spaces. Shared by the report's and the diff's tables.
+struct TextTable {
+    struct Column {
+        var title: String
+        var leftAligned: Bool
+        var cells: [String]
+    }
+
+    var columns: [Column]
+
+    /// The header line, then one line per row.
+    func lines() -> [String] {
+        let widths = columns.map { column in column.cells.reduce(column.title.count) { max($0, $1.count) } }
+        func line(_ cells: [String]) -> String {
+            var text = ""
+            for (index, cell) in cells.enumerated() {
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                if index > 0 { text += "  " }
+                text += columns[index].leftAligned ? cell + padding : padding + cell
+            }
+            return String(text.reversed().drop(while: { $0 == " " }).reversed())
+        }
+        let rows = columns.first?.cells.count ?? 0
+        return [line(columns.map(\.title))] + (0..<rows).map { row in line(columns.map { $0.cells[row] }) }
+    }
+}
