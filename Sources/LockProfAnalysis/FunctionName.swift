@@ -11,8 +11,9 @@
 /// `0x…` offsets) are returned unchanged.
 public enum FunctionName {
     public static func readable(_ demangled: String) -> String {
-        var name = Substring(demangled)
+        var name = Substring(withoutPrivateDiscriminators(demangled))
         var prefix = ""
+        if name.hasPrefix("@objc ") { name = name.dropFirst("@objc ".count) }
         // Thunks read as what they forward to; specializations keep saying so.
         for wrapper in ["partial apply forwarder for ", "partial apply for ", "merged ", "reabstraction thunk helper for "]
         where name.hasPrefix(wrapper) {
@@ -38,6 +39,29 @@ public enum FunctionName {
             return prefix + "\(kind) #\(digits) in " + readable(String(name[inRange.upperBound...]))
         }
         return prefix + shortened(name)
+    }
+
+    /// A file-private declaration demangles as `(Name in _0123ABCD…)`; its name is just `Name`.
+    /// `Foundation.(NSThreadStart in _643E…)(…)` → `Foundation.NSThreadStart(…)`.
+    static func withoutPrivateDiscriminators(_ name: String) -> String {
+        var result = ""
+        var rest = Substring(name)
+        while let open = rest.firstIndex(of: "(") {
+            result += rest[..<open]
+            let inner = rest[rest.index(after: open)...]
+            if let marker = inner.firstRange(of: " in _"), let close = inner[marker.upperBound...].firstIndex(of: ")"),
+                inner[..<marker.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+                !inner[..<marker.lowerBound].isEmpty,
+                inner[marker.upperBound..<close].allSatisfy({ $0.isHexDigit })
+            {
+                result += inner[..<marker.lowerBound]
+                rest = inner[inner.index(after: close)...]
+            } else {
+                result += "("
+                rest = inner
+            }
+        }
+        return result + rest
     }
 
     /// `module.Type.method(label: Type) -> Result` → `Type.method(label:)`.

@@ -12,6 +12,8 @@ import Testing
         ("closure #1 (Swift.Int) -> Swift.Int in static lockprof.HotCounter.run(threads: Swift.Int, milliseconds: Swift.Int) -> lockprof.DemoOutcome", "closure #1 in HotCounter.run(threads:milliseconds:)"),
         ("static lockprof.DemoThreads.run(_: Swift.Int, named: Swift.String, _: @Sendable (Swift.Int) -> Swift.Int) -> Swift.Array<Swift.Int>", "DemoThreads.run(_:named:_:)"),
         ("partial apply forwarder for closure #1 @Sendable (Swift.Int) -> Swift.Int in static lockprof.BankAccount.run(threads: Swift.Int) -> lockprof.DemoOutcome", "closure #1 in BankAccount.run(threads:)"),
+        ("@objc Foundation.(NSThreadStart in _643EAFDBA6441671515D9121EE76E49E)(Swift.UnsafeMutableRawPointer?) -> Swift.UnsafeMutableRawPointer?", "NSThreadStart(_:)"),
+        ("lockprof.(Helper in _0A1B).run(count: Swift.Int) -> ()", "Helper.run(count:)"),
         ("main", "main"),
         ("0x1f2e", "0x1f2e"),
         ("__libc_start_main", "__libc_start_main"),
