@@ -113,7 +113,9 @@ def main():
     if ingest:
         runs = [fields(line) for line in ingest.strip().split("\n") if line.startswith("events")]
         rate = statistics.median(float(r["events/s"]) for r in runs)
-        rows.append((f"report ingest, 50M events, one core (median of {len(runs)})", f"{rate / 1e6:.1f} M events/s", "≥ 30 M/s", verdict(rate >= 30e6)))
+        cpu_rate = statistics.median(float(r["events"]) / float(r["cpu-seconds"]) for r in runs)
+        rows.append((f"report ingest, 50M events, one core (median of {len(runs)})",
+                     f"{rate / 1e6:.1f} M events/s wall, {cpu_rate / 1e6:.1f} M per CPU-second", "≥ 30 M/s", verdict(rate >= 30e6)))
         rss50 = max(int(r["peak-rss-kib"]) for r in runs)
         small = read(directory, "ingest-5m.txt")
         rss5 = max(int(fields(l)["peak-rss-kib"]) for l in small.strip().split("\n") if l.startswith("events")) if small else None
@@ -127,9 +129,12 @@ def main():
         best_clean = max((float(l[6]) for l in lines if l[5] == "0"), default=None)
         best = max(lines, key=lambda l: float(l[6]))
         dropped_share = int(best[5]) / max(int(best[3]), 1)
-        text = (f"{best_clean / 1e6:.2f} M/s without drops" if best_clean is not None else "no configuration without drops") + \
-            f"; highest {float(best[6]) / 1e6:.2f} M/s received ({dropped_share:.1%} dropped)"
+        text = (f"{best_clean:,.0f}/s without drops" if best_clean is not None else "no configuration without drops") + \
+            f"; highest {float(best[6]):,.0f}/s received ({dropped_share:.1%} dropped)"
         rows.append(("drain: events/s two contending producers sustain", text, "≥ 10 M/s, no drops", verdict(best_clean is not None and best_clean >= 10e6)))
+        capacities = [float(l[11]) for l in lines if len(l) > 11 and int(l[4]) >= 100_000]
+        if capacities:
+            rows.append(("  collector: events per second of its CPU time (runs ≥ 10⁵ events)", f"{max(capacities) / 1e6:.1f} M/s", "-", "stated"))
 
     print()
     width = max(len(r[0]) for r in rows)
@@ -137,6 +142,8 @@ def main():
     print(f"{'measure':<{width}}  {'value':<{value_width}}  {'target':<18} verdict")
     for measure, value, target, result in rows:
         print(f"{measure:<{width}}  {value:<{value_width}}  {target:<18} {result}")
+    if any(result == "MISSED" for *_, result in rows):
+        print("MISSED: docs/performance.md explains each miss with measurements (and how noisy a shared machine makes a single run).")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import LockProfFormat
 // The overhead of recording on a whole program: a fixed amount of work (not a fixed duration,
 // unlike `lockprof demo`) of the demo's kinds — a hot global lock, a sharded counter, a striped
 // dictionary and an account whose lock is held briefly — run on real threads, timed with
-// recording off and on, alternately, ROUNDS times each. Prints each round's times and the
+// recording off and on, alternately (which goes first alternates too), ROUNDS times each. Prints each round's times and the
 // medians, and the ratio of the medians (profiled ÷ unprofiled). The profiled time is from just
 // after `LockProfiler.start` to just before `stop()`; the session's start and stop (which
 // symbolizes the stacks) are timed apart.
@@ -59,8 +59,8 @@ workload()  // warm-up
 var off: [Double] = []
 var on: [Double] = []
 var sessionCost: [Double] = []
-for round in 0..<rounds {
-    off.append(seconds(workload))
+/// One profiled run of the workload: its time inside the session, and the session's own cost.
+func profiled() -> (inside: Double, session: Double) {
     var inside = 0.0
     let total = seconds {
         do { try LockProfiler.start(tracePath: path, overwrite: true) } catch {
@@ -70,9 +70,24 @@ for round in 0..<rounds {
         inside = seconds(workload)
         LockProfiler.stop()
     }
+    return (inside, total - inside)
+}
+
+// Rounds alternate which run goes first, so neither side always runs second (warmer, or after
+// the other's threads and session have just finished).
+for round in 0..<rounds {
+    var run: (inside: Double, session: Double)
+    if round % 2 == 0 {
+        off.append(seconds(workload))
+        run = profiled()
+    } else {
+        run = profiled()
+        off.append(seconds(workload))
+    }
+    let inside = run.inside
     on.append(inside)
-    sessionCost.append(total - inside)
-    print(String(format: "round %d: unprofiled %.4f s, profiled %.4f s (ratio %.3f), start+stop %.4f s", round + 1, off.last!, inside, inside / off.last!, total - inside))
+    sessionCost.append(run.session)
+    print(String(format: "round %d: unprofiled %.4f s, profiled %.4f s (ratio %.3f), start+stop %.4f s", round + 1, off.last!, inside, inside / off.last!, run.session))
 }
 var events = 0
 do {
