@@ -29,16 +29,16 @@ public final class ProfiledLock: Sendable {
     public var name: String { core.identity.name }
 
     /// Acquires the lock, waiting as long as it takes.
-    @inlinable
+    @inlinable @inline(__always)
     public func lock() { core.lock() }
 
     /// Releases the lock. Must be called by the thread that acquired it.
-    @inlinable
+    @inlinable @inline(__always)
     public func unlock() { core.unlock() }
 
     /// Acquires the lock if it is free right now; returns whether it did. A failed attempt is
     /// counted (`failedTryLocks`), not treated as contention.
-    @inlinable
+    @inlinable @inline(__always)
     public func tryLock() -> Bool { core.tryLock() }
 
     /// Acquires the lock, waiting at most `timeout`; returns false when the time ran out.
