@@ -50,13 +50,13 @@ public struct ProcessTrace: Equatable, Sendable {
         case .process(let process):
             if self.process == nil { self.process = process }
         case .thread(let thread):
-            threads[thread.threadID] = thread
+            if !Self.define(thread, id: thread.threadID, in: &threads) { conflict(record: "thread", id: thread.threadID) }
         case .lock(let lock):
-            locks[lock.lockID] = lock
+            if !Self.define(lock, id: lock.lockID, in: &locks) { conflict(record: "lock", id: lock.lockID) }
         case .module(let module):
-            modules[module.moduleID] = module
+            if !Self.define(module, id: module.moduleID, in: &modules) { conflict(record: "module", id: module.moduleID) }
         case .stack(let stack):
-            stacks[stack.stackID] = stack.frames
+            if !Self.define(stack.frames, id: stack.stackID, in: &stacks) { conflict(record: "stack", id: stack.stackID) }
         case .symbol(let symbol):
             symbols[symbol.frame] = symbol
         case .contention(let contention):
@@ -77,6 +77,26 @@ public struct ProcessTrace: Equatable, Sendable {
             see(time: end.timeNanoseconds)
         }
     }
+
+    /// Keeps the first definition of an id. A second one with other contents is damage (the
+    /// writer defines each id once); the first few are listed, so a hostile file cannot make the
+    /// report list one per record.
+    /// Returns false when `id` already has a different definition.
+    private static func define<Value: Equatable>(_ value: Value, id: UInt32, in table: inout [UInt32: Value]) -> Bool {
+        guard let existing = table[id] else {
+            table[id] = value
+            return true
+        }
+        return existing == value
+    }
+
+    private mutating func conflict(record: String, id: UInt32) {
+        let listed = damage.count { if case .conflictingDefinition = $0.damage { true } else { false } }
+        guard listed < Self.listedConflicts else { return }
+        damage.append(FileDamage(path: files.first ?? "", damage: .conflictingDefinition(record: record, id: id)))
+    }
+
+    static let listedConflicts = 5
 
     private mutating func see(time: UInt64) {
         firstTimeNanoseconds = min(firstTimeNanoseconds ?? time, time)
