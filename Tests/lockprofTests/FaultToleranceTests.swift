@@ -23,10 +23,12 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         var withChunks = 0, noFile = 0, headerless = 0
         for kill in 0..<Self.kills {
-            // From before the trace exists to well into recording (a checkpoint every 100 ms).
+            // Even runs: from launch, so some die before the trace exists. Odd runs: from the
+            // moment the file exists, so a loaded machine's slow start cannot hide recording.
             let delay = UInt32.random(in: 0...400_000, using: &generator)
             let trace = try temporaryDirectory().appendingPathComponent("killed.trace").path
-            let status = try Self.runAndKill(arguments: ["hammer-forever", trace], afterMicroseconds: delay)
+            let status = try Self.runAndKill(
+                arguments: ["hammer-forever", trace], afterMicroseconds: delay, waitingFor: kill % 2 == 1 ? trace : nil)
             #expect(status == SIGKILL, "run \(kill), killed after \(delay) µs: ended with \(status)")
             guard let size = (try? FileManager.default.attributesOfItem(atPath: trace))?[.size] as? Int else {
                 noFile += 1  // killed before the file was created
@@ -164,9 +166,10 @@ import Testing
         #expect(read.acquisitionsByName["churn.thread"] == run.acquired["churn.thread"])
     }
 
-    /// Runs `fault-harness arguments…`, sends SIGKILL after `delay` µs, and returns the signal
-    /// it died of (or its exit status).
-    static func runAndKill(arguments: [String], afterMicroseconds delay: UInt32) throws -> Int32 {
+    /// Runs `fault-harness arguments…`, sends SIGKILL `delay` µs after it started (or after the
+    /// file `waitingFor` appeared, waiting at most 10 s), and returns the signal it died of (or
+    /// its exit status).
+    static func runAndKill(arguments: [String], afterMicroseconds delay: UInt32, waitingFor file: String? = nil) throws -> Int32 {
         let process = Process()
         process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("fault-harness")
         process.arguments = arguments
@@ -174,6 +177,9 @@ import Testing
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        if let file {
+            for _ in 0..<10_000 where !FileManager.default.fileExists(atPath: file) && process.isRunning { usleep(1000) }
+        }
         usleep(delay)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
