@@ -127,6 +127,8 @@ public enum ContentionAnalysis {
                 notes.append(.corruptChunk(path: found.path, atByte: atByte, reason: reason))
             case .missingChunks(let after, let next):
                 notes.append(.missingChunks(path: found.path, afterSequence: after, nextSequence: next))
+            case .conflictingDefinition:
+                notes.append(.conflictingDefinition(path: found.path, description: found.damage.description))
             }
         }
         return notes

@@ -27,6 +27,8 @@ public struct ProcessTrace: Equatable, Sendable {
     public var events: [UInt32: LockEventTally] = [:]
     /// Lock-order edges (`held → acquired`), the first record of each pair.
     public var lockOrders: [LockOrderRecord] = []
+    /// The (held, acquired) pairs in `lockOrders`, packed as `held << 32 | acquired`.
+    private var lockOrderPairs: Set<UInt64> = []
     /// The latest cumulative drop count of each thread.
     public var drops: [UInt32: UInt64] = [:]
     /// The earliest checkpoint or event time seen; stands in for the start when `process` is lost.
@@ -52,13 +54,13 @@ public struct ProcessTrace: Equatable, Sendable {
         case .process(let process):
             if self.process == nil { self.process = process }
         case .thread(let thread):
-            threads[thread.threadID] = thread
+            if !Self.define(thread, id: thread.threadID, in: &threads) { conflict(record: "thread", id: thread.threadID) }
         case .lock(let lock):
-            locks[lock.lockID] = lock
+            if !Self.define(lock, id: lock.lockID, in: &locks) { conflict(record: "lock", id: lock.lockID) }
         case .module(let module):
-            modules[module.moduleID] = module
+            if !Self.define(module, id: module.moduleID, in: &modules) { conflict(record: "module", id: module.moduleID) }
         case .stack(let stack):
-            stacks[stack.stackID] = stack.frames
+            if !Self.define(stack.frames, id: stack.stackID, in: &stacks) { conflict(record: "stack", id: stack.stackID) }
         case .symbol(let symbol):
             symbols[symbol.frame] = symbol
         case .contention(let contention):
@@ -84,10 +86,30 @@ public struct ProcessTrace: Equatable, Sendable {
 
     /// Keeps the first record of each (held, acquired) pair.
     mutating func addLockOrder(_ order: LockOrderRecord) {
-        guard !lockOrders.contains(where: { $0.heldLockID == order.heldLockID && $0.acquiredLockID == order.acquiredLockID })
-        else { return }
+        let pair = UInt64(order.heldLockID) << 32 | UInt64(order.acquiredLockID)
+        guard lockOrderPairs.insert(pair).inserted else { return }
         lockOrders.append(order)
     }
+
+    /// Keeps the first definition of an id. A second one with other contents is damage (the
+    /// writer defines each id once); the first few are listed, so a hostile file cannot make the
+    /// report list one per record.
+    /// Returns false when `id` already has a different definition.
+    private static func define<Value: Equatable>(_ value: Value, id: UInt32, in table: inout [UInt32: Value]) -> Bool {
+        guard let existing = table[id] else {
+            table[id] = value
+            return true
+        }
+        return existing == value
+    }
+
+    private mutating func conflict(record: String, id: UInt32) {
+        let listed = damage.count { if case .conflictingDefinition = $0.damage { true } else { false } }
+        guard listed < Self.listedConflicts else { return }
+        damage.append(FileDamage(path: files.first ?? "", damage: .conflictingDefinition(record: record, id: id)))
+    }
+
+    static let listedConflicts = 5
 
     private mutating func see(time: UInt64) {
         firstTimeNanoseconds = min(firstTimeNanoseconds ?? time, time)

@@ -12,6 +12,8 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
     case corruptChunk(path: String, atByte: UInt64, reason: String)
     /// Chunk sequence numbers jumped: chunks in between are missing.
     case missingChunks(path: String, afterSequence: UInt64, nextSequence: UInt64)
+    /// An id was defined twice with different contents (a damaged or forged file).
+    case conflictingDefinition(path: String, description: String)
     /// The file's `process` record was lost; its records form a process of their own.
     case missingProcessRecord(path: String)
     /// The file holds no chunk at all: recording stopped before its first flush.
@@ -45,6 +47,8 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
             "\(path): chunk at byte \(at) is corrupt and was skipped (\(reason))"
         case .missingChunks(let path, let after, let next):
             "\(path): chunks \(after + 1)...\(next - 1) are missing"
+        case .conflictingDefinition(let path, let description):
+            "\(path): \(description)"
         case .missingProcessRecord(let path):
             "\(path): the process record was lost; its process is unknown and runtime starts at its first event"
         case .emptyTrace(let path):

@@ -39,6 +39,9 @@ public enum TraceDamage: Equatable, Sendable, CustomStringConvertible {
     case corruptChunk(atByte: UInt64, reason: String)
     /// Chunk sequence numbers jumped: chunks in between are missing.
     case missingChunks(afterSequence: UInt64, nextSequence: UInt64)
+    /// A `lock`, `thread`, `module` or `stack` record reused an id already defined with other
+    /// contents (no writer does this); the first definition was kept.
+    case conflictingDefinition(record: String, id: UInt32)
 
     public var description: String {
         switch self {
@@ -47,6 +50,8 @@ public enum TraceDamage: Equatable, Sendable, CustomStringConvertible {
         case .corruptChunk(let at, let reason): "chunk at byte \(at) is corrupt and was skipped: \(reason)"
         case .missingChunks(let after, let next):
             "chunks \(after + 1)...\(next - 1) are missing (sequence jumps from \(after) to \(next))"
+        case .conflictingDefinition(let record, let id):
+            "\(record) \(id) is defined twice with different contents; the first definition was kept"
         }
     }
 }

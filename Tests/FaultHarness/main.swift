@@ -141,10 +141,13 @@ case "fork":
             let lock = ProfiledLock(name: "child.lock")
             final class Total: @unchecked Sendable { var value = 0 }
             let total = Total()
+            // ThreadSanitizer does not support starting threads in a forked child (tools/tsan
+            // sets LOCKPROF_HARNESS_SINGLE_THREADED_CHILD): then one thread does both halves.
+            let singleThreaded = ProcessInfo.processInfo.environment["LOCKPROF_HARNESS_SINGLE_THREADED_CHILD"] != nil
             let helper = Thread { for _ in 0..<500 { lock.withLock { total.value += 1 } } }
-            helper.start()
+            if singleThreaded { helper.main() } else { helper.start() }
             for _ in 0..<500 { lock.withLock { total.value += 1 } }
-            while !helper.isFinished { usleep(100) }
+            while !singleThreaded && !helper.isFinished { usleep(100) }
             let counted = LockProfiler.snapshot().first { $0.name == "child.lock" }?.acquisitions
             let failed = LockProfiler.isRecording || lock.withLock({ total.value }) != 1000 || counted != 1000
             exit(failed ? 3 : 0)

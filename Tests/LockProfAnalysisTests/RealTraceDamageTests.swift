@@ -57,6 +57,20 @@ import Testing
         #expect(partial > bytes.count / 2, "\(partial) of \(bytes.count) cuts gave a report")
     }
 
+    /// Every trace in Fixtures/ (the fuzzing corpus seeds and any input `tools/fuzz` found
+    /// that once broke the reader) reads, analyses and renders, or gives one line.
+    @Test func everyFixtureGivesAReportOrOneLineError() throws {
+        let directory = Self.fixture.deletingLastPathComponent()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".bin") }
+        #expect(names.count >= 2)
+        for name in names {
+            let bytes = Array(try Data(contentsOf: directory.appendingPathComponent(name)))
+            if case .error(let line) = try Self.outcome(of: bytes, at: name, render: true) {
+                #expect(!line.isEmpty && !line.contains("\n"), "\(name): \(line)")
+            }
+        }
+    }
+
     /// Every fourth byte: a flip inside a chunk makes the reader scan byte by byte for the next
     /// chunk marker, which a debug build does slowly.
     @Test func flippedBytesGiveAReportOrOneLineError() throws {

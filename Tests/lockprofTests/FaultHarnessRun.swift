@@ -75,23 +75,30 @@ struct ReadTrace {
         return true
     }
 
+    var contentionEvents: Int { records.count { if case .contention = $0 { true } else { false } } }
+
+    /// Events dropped because a ring was full (each thread's last cumulative count, summed).
+    var droppedEvents: UInt64 {
+        var drops: [UInt32: UInt64] = [:]
+        for case .drops(let drop) in records { drops[drop.threadID] = drop.droppedEvents }
+        return drops.values.reduce(0, +)
+    }
+
     /// Locks whose events disagree with their counters. Every contended acquisition made while
     /// recording is one contention event and every timeout one timed-out event, unless the ring
     /// was full, in which case the difference is at most the events counted as dropped.
     var eventCountMismatches: [String] {
         var contentions: [UInt32: UInt64] = [:], timeouts: [UInt32: UInt64] = [:]
         var last: [UInt32: LockStatisticsRecord] = [:]
-        var drops: [UInt32: UInt64] = [:]  // cumulative per thread: the last one counts
         for record in records {
             switch record {
             case .contention(let event):
                 if event.timedOut { timeouts[event.lockID, default: 0] += 1 } else { contentions[event.lockID, default: 0] += 1 }
             case .lockStatistics(let statistics): last[statistics.lockID] = statistics
-            case .drops(let drop): drops[drop.threadID] = drop.droppedEvents
             default: break
             }
         }
-        let dropped = drops.values.reduce(0, +)
+        let dropped = droppedEvents
         var problems: [String] = []
         for (lockID, statistics) in last {
             let events = (contentions[lockID] ?? 0, timeouts[lockID] ?? 0)

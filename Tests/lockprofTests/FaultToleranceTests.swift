@@ -7,23 +7,36 @@ import Testing
 /// `fault-harness` in a child process and checks what it left. Serialized: each child runs 8
 /// hammering threads, and the machine has 2 cores.
 @Suite(.serialized) struct FaultToleranceTests {
-    /// Kills in the suite; `tools/crash-test` runs many more.
-    static let kills = 20
+    /// Kills in the suite; `tools/stress` runs many more (`LOCKPROF_STRESS_KILLS`).
+    static let kills = scale("LOCKPROF_STRESS_KILLS", default: 20)
+    /// Seconds of 8-thread hammering; `tools/stress` runs a minute (`LOCKPROF_STRESS_SECONDS`).
+    static let hammerSeconds = scale("LOCKPROF_STRESS_SECONDS", default: 1)
+    /// Rounds of 8 short-lived threads; `tools/stress` runs more (`LOCKPROF_STRESS_ROUNDS`).
+    static let churnRounds = scale("LOCKPROF_STRESS_ROUNDS", default: 40)
+
+    /// A size the suite keeps small and `tools/stress` raises through the environment.
+    static func scale(_ variable: String, default value: Int) -> Int {
+        ProcessInfo.processInfo.environment[variable].flatMap { Int($0) } ?? value
+    }
 
     @Test func killNineAtRandomMomentsLeavesAReadableTraceLosingAtMostTheLastChunk() throws {
         var generator = SystemRandomNumberGenerator()
-        var withChunks = 0
+        var withChunks = 0, noFile = 0, headerless = 0
         for kill in 0..<Self.kills {
-            // From before the trace exists to well into recording (a checkpoint every 100 ms).
+            // Even runs: from launch, so some die before the trace exists. Odd runs: from the
+            // moment the file exists, so a loaded machine's slow start cannot hide recording.
             let delay = UInt32.random(in: 0...400_000, using: &generator)
             let trace = try temporaryDirectory().appendingPathComponent("killed.trace").path
-            let status = try Self.runAndKill(arguments: ["hammer-forever", trace], afterMicroseconds: delay)
+            let status = try Self.runAndKill(
+                arguments: ["hammer-forever", trace], afterMicroseconds: delay, waitingFor: kill % 2 == 1 ? trace : nil)
             #expect(status == SIGKILL, "run \(kill), killed after \(delay) µs: ended with \(status)")
             guard let size = (try? FileManager.default.attributesOfItem(atPath: trace))?[.size] as? Int else {
-                continue  // killed before the file was created
+                noFile += 1  // killed before the file was created
+                continue
             }
             if size < TraceFileLayout.fileHeaderSize {
                 // Killed between creating the file and writing its header: one line, non-zero.
+                headerless += 1
                 let report = try CommandRunner.run(["report", trace])
                 #expect(report.status != 0 && report.errorLines.count == 1, "run \(kill): \(report.standardError)")
                 continue
@@ -44,6 +57,7 @@ import Testing
         }
         // Most kills land after the first checkpoint; a run where none did proves nothing.
         #expect(withChunks >= Self.kills / 4)
+        print("kill -9: \(Self.kills) runs, \(withChunks) left intact chunks, \(noFile) before the file existed, \(headerless) before its header")
     }
 
     @Test func returningFromMainWithoutStopFinishesTheTraceWithExactCounts() throws {
@@ -120,7 +134,7 @@ import Testing
     }
 
     @Test func eightThreadsHammeringMixedLocksAreCountedExactlyWithConsistentEvents() throws {
-        let run = try FaultHarnessRun.run("hammer", "1")
+        let run = try FaultHarnessRun.run("hammer", String(Self.hammerSeconds))
         #expect(run.result.status == 0, "\(run.result.standardError)")
         #expect(run.problems.isEmpty)
         let read = try ReadTrace(path: run.trace)
@@ -129,10 +143,12 @@ import Testing
         for (name, count) in run.acquired { #expect(read.acquisitionsByName[name] == count, "\(name)") }
         #expect(read.inconsistentEvents.isEmpty, "\(read.inconsistentEvents.prefix(3))")
         #expect(read.eventCountMismatches.isEmpty, "\(read.eventCountMismatches)")
+        let total = run.acquired.values.reduce(0, +)
+        print("hammer: \(Self.hammerSeconds) s, 8 threads, \(total) acquisitions counted exactly, \(read.contentionEvents) contention events, \(read.droppedEvents) dropped, \(read.summary.chunks) chunks")
     }
 
     @Test func thousandsOfShortLivedThreadsAndLocksKeepMemoryAndTheRegistryBounded() throws {
-        let rounds = 40  // 320 threads and 360 locks, each gone before the next round
+        let rounds = Self.churnRounds  // 40: 320 threads and 360 locks, each gone before the next round
         let run = try FaultHarnessRun.run("churn", String(rounds))
         #expect(run.result.status == 0, "\(run.result.standardError)")
         #expect(run.problems.isEmpty)
@@ -140,17 +156,20 @@ import Testing
         #expect(run.printed("registered-churn-locks") == 0)
         let warm = try #require(run.printed("resident-kb-after-warm-up"))
         let end = try #require(run.printed("resident-kb-at-end"))
-        // A ring is 256 KiB: keeping the rings of 288 exited threads would add 72 MiB.
+        // A ring is 256 KiB: keeping the rings of the 288 threads that exit after the warm-up
+        // (40 rounds) would add 72 MiB.
         #expect(end - warm < 16 * 1024, "resident \(warm) KiB after warm-up, \(end) KiB at the end")
+        print("churn: \(rounds) rounds, \(rounds * 8) threads, resident \(warm) KiB after warm-up, \(end) KiB at the end")
         let read = try ReadTrace(path: run.trace)
         #expect(read.summary.damage.isEmpty)
         #expect(read.acquisitionsByName["churn.round"] == run.acquired["churn.round"])
         #expect(read.acquisitionsByName["churn.thread"] == run.acquired["churn.thread"])
     }
 
-    /// Runs `fault-harness arguments…`, sends SIGKILL after `delay` µs, and returns the signal
-    /// it died of (or its exit status).
-    static func runAndKill(arguments: [String], afterMicroseconds delay: UInt32) throws -> Int32 {
+    /// Runs `fault-harness arguments…`, sends SIGKILL `delay` µs after it started (or after the
+    /// file `waitingFor` appeared, waiting at most 10 s), and returns the signal it died of (or
+    /// its exit status).
+    static func runAndKill(arguments: [String], afterMicroseconds delay: UInt32, waitingFor file: String? = nil) throws -> Int32 {
         let process = Process()
         process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("fault-harness")
         process.arguments = arguments
@@ -158,6 +177,9 @@ import Testing
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        if let file {
+            for _ in 0..<10_000 where !FileManager.default.fileExists(atPath: file) && process.isRunning { usleep(1000) }
+        }
         usleep(delay)
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
