@@ -422,6 +422,11 @@ final class LockCore: @unchecked Sendable {
     func unlockSlow() {
         forgetHeld()
         let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
+        if holdStart == 0 && word.pointee.load(ordering: .relaxed) != 2 {
+            // Only the held-lock entry sent us here (recording, nobody sleeping, hold not timed).
+            if word.pointee.exchange(0, ordering: .releasing) == 2 { lockprof_futex_wake(futexAddress, 1) }
+            return
+        }
         slots[LockSlot.holdStart].store(0, ordering: .relaxed)
         let holderStack = accountRelease(holdStart: holdStart)
         slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)
@@ -440,9 +445,10 @@ final class LockCore: @unchecked Sendable {
             if mode == .exclusive { add(value, to: slot) } else { slots[slot].wrappingAdd(value, ordering: .relaxed) }
         }
         var holderStack: UInt64 = 0
-        if lockprof_is_recording() != 0 {
+        let sleeping = slots[LockSlot.sleepers].load(ordering: .relaxed) > 0
+        if lockprof_is_recording() != 0 && (sleeping || holdStart != 0) {
             let now = lockprof_now_ns()
-            if slots[LockSlot.sleepers].load(ordering: .relaxed) > 0 {
+            if sleeping {
                 let measuredFromAcquisition = holdStart != 0
                 var begin = holdStart
                 if !measuredFromAcquisition {
