@@ -13,7 +13,7 @@ void lockprof_set_recording(int on) { __atomic_store_n(&lockprof_recording_flag,
 
 __thread void *lockprof_thread_ring = NULL;
 static __thread uint64_t cached_thread_id = 0;
-static __thread char thread_token;
+__thread char lockprof_thread_token_anchor;
 
 uint64_t lockprof_thread_id(void) {
     if (cached_thread_id == 0) cached_thread_id = (uint64_t)syscall(SYS_gettid);
@@ -21,8 +21,6 @@ uint64_t lockprof_thread_id(void) {
 }
 
 void lockprof_thread_forget_id(void) { cached_thread_id = 0; }
-
-uintptr_t lockprof_thread_token(void) { return (uintptr_t)&thread_token; }
 
 int lockprof_thread_name(char *buffer, size_t size) {
     if (size == 0) return -1;

@@ -125,15 +125,33 @@ final class LockCore: @unchecked Sendable {
 
     @inlinable @inline(__always)
     func lock() {
-        let recording = lockprof_is_recording() != 0
-        if _slowPath(recording) { noteLockOrder() }
+        // While recording, everything (lock order included) is out of line: the inlined path
+        // gains one load and one branch, and stays small enough to be inlined.
+        if _slowPath(lockprof_is_recording() != 0) {
+            lockRecording()
+            lockprof_keep_frame()
+            return
+        }
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
         } else {
             _ = lockContended(timeoutNanoseconds: -1)
             lockprof_keep_frame()
         }
-        if _slowPath(recording) { lockprof_held_push(lockID) }
+        debugSetOwner()
+    }
+
+    /// `lock()` while recording: records the order against the locks this thread holds (before
+    /// waiting), acquires, and pushes this lock on the thread's held locks.
+    @usableFromInline @inline(never)
+    func lockRecording() {
+        if lockprof_held_count() != 0 { Recorder.recordLockOrder(acquiring: lockID) }
+        if word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+            countAcquisition()
+        } else {
+            _ = lockContended(timeoutNanoseconds: -1)
+        }
+        lockprof_held_push(lockID)
         debugSetOwner()
     }
 
@@ -191,8 +209,10 @@ final class LockCore: @unchecked Sendable {
     @inlinable @inline(__always)
     func unlock() {
         debugCheckAndClearOwner()
-        forgetHeld()
-        if _slowPath(slots[LockSlot.holdStart].load(ordering: .relaxed) != 0 || word.pointee.load(ordering: .relaxed) == 2) {
+        if _slowPath(
+            lockprof_held_count() != 0 || slots[LockSlot.holdStart].load(ordering: .relaxed) != 0
+                || word.pointee.load(ordering: .relaxed) == 2)
+        {
             unlockSlow()
             lockprof_keep_frame()
             return
@@ -400,7 +420,13 @@ final class LockCore: @unchecked Sendable {
     /// then release the word.
     @usableFromInline @inline(never)
     func unlockSlow() {
+        forgetHeld()
         let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
+        if holdStart == 0 && word.pointee.load(ordering: .relaxed) != 2 {
+            // Only the held-lock entry sent us here (recording, nobody sleeping, hold not timed).
+            if word.pointee.exchange(0, ordering: .releasing) == 2 { lockprof_futex_wake(futexAddress, 1) }
+            return
+        }
         slots[LockSlot.holdStart].store(0, ordering: .relaxed)
         let holderStack = accountRelease(holdStart: holdStart)
         slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)
@@ -419,9 +445,10 @@ final class LockCore: @unchecked Sendable {
             if mode == .exclusive { add(value, to: slot) } else { slots[slot].wrappingAdd(value, ordering: .relaxed) }
         }
         var holderStack: UInt64 = 0
-        if lockprof_is_recording() != 0 {
+        let sleeping = slots[LockSlot.sleepers].load(ordering: .relaxed) > 0
+        if lockprof_is_recording() != 0 && (sleeping || holdStart != 0) {
             let now = lockprof_now_ns()
-            if slots[LockSlot.sleepers].load(ordering: .relaxed) > 0 {
+            if sleeping {
                 let measuredFromAcquisition = holdStart != 0
                 var begin = holdStart
                 if !measuredFromAcquisition {

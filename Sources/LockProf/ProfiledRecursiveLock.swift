@@ -17,13 +17,13 @@ import Synchronization
 /// Protocol: `owner` holds the holder's thread token, written only by the holder (set after the
 /// outermost acquisition, cleared before the last release) with relaxed stores; any thread may
 /// read it, and a thread finds its own token there only if it wrote it itself, so the re-entry
-/// test needs no ordering. `depth` is touched only by the holder.
-public final class ProfiledRecursiveLock: @unchecked Sendable {
-    // @unchecked Sendable: `depth` is only touched by the holder; see the protocol above.
-
+/// test needs no ordering. `depth` is touched only by the holder (relaxed load + store: an
+/// atomic only so that it is a `let`, which spares the dynamic exclusivity checks a `var` of a
+/// class pays on every access).
+public final class ProfiledRecursiveLock: Sendable {
     @usableFromInline let core: LockCore
     @usableFromInline let owner = Atomic<UInt>(0)
-    @usableFromInline var depth = 0
+    @usableFromInline let depth = Atomic<Int>(0)
 
     /// Creates an unlocked recursive lock.
     /// - Parameter name: How reports name the lock; by default its creation site.
@@ -76,8 +76,9 @@ public final class ProfiledRecursiveLock: @unchecked Sendable {
     @inlinable
     public func unlock() {
         precondition(owner.load(ordering: .relaxed) == lockprof_thread_token(), "lockprof: '\(name)' unlocked by a thread that does not hold it")
-        depth -= 1
-        if depth == 0 {
+        let remaining = depth.load(ordering: .relaxed) - 1
+        depth.store(remaining, ordering: .relaxed)
+        if remaining == 0 {
             owner.store(0, ordering: .relaxed)
             core.unlock()
         }
@@ -101,12 +102,12 @@ public final class ProfiledRecursiveLock: @unchecked Sendable {
     @inlinable @inline(__always)
     func enter(_ me: UInt) {
         owner.store(me, ordering: .relaxed)
-        depth = 1
+        depth.store(1, ordering: .relaxed)
     }
 
     @inlinable @inline(__always)
     func reenter() {
-        depth += 1
+        depth.store(depth.load(ordering: .relaxed) + 1, ordering: .relaxed)
         core.countReentry()
     }
 }

@@ -15,7 +15,8 @@ struct Demo: ParsableCommand {
             cache on a reader-writer lock (demo.cache), producers and consumers on a condition \
             (demo.queue, demo.queue-ready) and a re-entrant lock (demo.registry). Expect \
             demo.hot-counter and demo.account to be flagged, and the inversion reported. \
-            --scenario semaphore-pool (not in the default run) flags demo.pool.
+            Not in the default run: --scenario semaphore-pool flags demo.pool; --scenario \
+            timed-out-deadlock deadlocks two threads on purpose, each giving up after 100 ms.
 
             Example: lockprof demo --scenario bank-account --output account.trace
             """

@@ -53,3 +53,20 @@ import Testing
         #expect(functions.contains { $0.contains("SemaphorePool") }, "\(functions)")
     }
 }
+
+extension LockFamilyDemoTests {
+    @Test func aDeadlockThatTimesOutShowsTheTimeoutsWithTheirStacksAndTheInversion() throws {
+        let top = try demoReport(["timed-out-deadlock"])
+        let locks = try #require(top["locks"] as? [[String: Any]])
+        for name in ["demo.deadlock-a", "demo.deadlock-b"] {
+            let lock = try #require(locks.first { $0["name"] as? String == name })
+            #expect(lock["timeouts"] as? Int == 1)
+            #expect(lock["acquisitions"] as? Int == 1)
+            let waiters = (lock["waiter_stacks"] as? [[String: Any]]) ?? []
+            let functions = waiters.flatMap { ($0["frames"] as? [[String: Any]] ?? []).compactMap { $0["function"] as? String } }
+            #expect(functions.contains { $0.contains("takeBoth") }, "\(name): \(functions)")
+        }
+        let inversions = try #require(top["inversions"] as? [[String: Any]])
+        #expect(inversions.map { $0["locks"] as? [String] } == [["demo.deadlock-a", "demo.deadlock-b"]])
+    }
+}

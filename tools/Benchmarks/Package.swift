@@ -28,6 +28,26 @@ let package = Package(
             path: "Benchmarks/LockBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Configuration, recording session and hammer shared by the suites.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LockProf", package: "lockprof"),
+            ],
+            path: "Sources/BenchmarkSupport"
+        ),
+        // The lock family (recursive, reader-writer, semaphore, condition) and lock-order costs.
+        .executableTarget(
+            name: "LockFamilyBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LockProf", package: "lockprof"),
+            ],
+            path: "Benchmarks/LockFamilyBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // Run by tools/hot-path-syscalls under strace: proves the uncontended path makes no
         // system call while recording. Kept outside Benchmarks/, whose every executable the
         // benchmark plugin runs as a benchmark suite.

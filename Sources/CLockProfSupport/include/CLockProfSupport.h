@@ -81,8 +81,14 @@ void lockprof_set_recording(int on);
 /// The kernel thread id of the calling thread (gettid, cached per thread).
 uint64_t lockprof_thread_id(void);
 
-/// An identity of the calling thread that costs one thread-local read (debug owner checks).
-uintptr_t lockprof_thread_token(void);
+/// A byte per thread whose address identifies the thread.
+extern __thread char lockprof_thread_token_anchor;
+
+/// An identity of the calling thread that costs one thread-local address computation, inlined
+/// (owner checks, recursive locks' re-entry test).
+static inline __attribute__((always_inline)) uintptr_t lockprof_thread_token(void) {
+    return (uintptr_t)&lockprof_thread_token_anchor;
+}
 
 /// Copies the calling thread's name into `buffer`; returns 0 on success.
 int lockprof_thread_name(char *buffer, size_t size);

@@ -13,10 +13,12 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
     case producerConsumer = "producer-consumer"
     case recursiveRegistry = "recursive-registry"
     case semaphorePool = "semaphore-pool"
+    case timedOutDeadlock = "timed-out-deadlock"
 
     /// What `lockprof demo` runs without `--scenario`: everything but the semaphore pool, whose
-    /// flagged wait (correct for it) would change the demo's verdict.
-    static let defaultRun = allCases.filter { $0 != .semaphorePool }
+    /// flagged wait (correct for it) would change the demo's verdict, and the timed-out deadlock,
+    /// which waits on purpose.
+    static let defaultRun = allCases.filter { $0 != .semaphorePool && $0 != .timedOutDeadlock }
 
     /// Runs the scenario on real threads.
     func run() -> DemoOutcome {
@@ -32,6 +34,7 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
         case .producerConsumer: ProducerConsumer.run(producers: 2, consumers: 4, itemsPerProducer: 400)
         case .recursiveRegistry: RecursiveRegistry.run(threads: 2, milliseconds: 40)
         case .semaphorePool: SemaphorePool.run(permits: 3, workers: 8, jobsPerWorker: 15)
+        case .timedOutDeadlock: TimedOutDeadlock.run(milliseconds: 100)
         }
     }
 }
