@@ -120,16 +120,7 @@ public enum ContentionAnalysis {
             }
         }
         for (index, found) in trace.damage.enumerated() where !explained.contains(index) {
-            switch found.damage {
-            case .truncated(let atByte, let lostBytes):
-                notes.append(.truncated(path: found.path, atByte: atByte, lostBytes: lostBytes))
-            case .corruptChunk(let atByte, let reason):
-                notes.append(.corruptChunk(path: found.path, atByte: atByte, reason: reason))
-            case .missingChunks(let after, let next):
-                notes.append(.missingChunks(path: found.path, afterSequence: after, nextSequence: next))
-            case .conflictingDefinition:
-                notes.append(.conflictingDefinition(path: found.path, description: found.damage.description))
-            }
+            notes.append(.damage(found.damage, path: found.path))
         }
         return notes
     }

@@ -31,6 +31,16 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
     /// The lock-order graph has more cycles than the report lists.
     case tooManyInversions(shown: Int)
 
+    /// The note for damage a reader found in the file at `path`.
+    static func damage(_ damage: TraceDamage, path: String) -> ReportNote {
+        switch damage {
+        case .truncated(let atByte, let lostBytes): .truncated(path: path, atByte: atByte, lostBytes: lostBytes)
+        case .corruptChunk(let atByte, let reason): .corruptChunk(path: path, atByte: atByte, reason: reason)
+        case .missingChunks(let after, let next): .missingChunks(path: path, afterSequence: after, nextSequence: next)
+        case .conflictingDefinition: .conflictingDefinition(path: path, description: damage.description)
+        }
+    }
+
     public var description: String {
         switch self {
         case .incompleteTrace(let path, let cut, let lost, let runtime):

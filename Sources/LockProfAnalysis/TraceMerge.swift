@@ -32,13 +32,7 @@ public enum TraceMerge {
             }
             if let failure { throw .unreadableTrace(failure) }
             if summary.chunks > 0, !sawProcess { throw .cannotMerge(path: path, reason: "its process record was lost") }
-            for damage in summary.damage {
-                switch damage {
-                case .truncated(let atByte, let lostBytes): notes.append(.truncated(path: path, atByte: atByte, lostBytes: lostBytes))
-                case .corruptChunk(let atByte, let reason): notes.append(.corruptChunk(path: path, atByte: atByte, reason: reason))
-                case .missingChunks(let after, let next): notes.append(.missingChunks(path: path, afterSequence: after, nextSequence: next))
-                }
-            }
+            notes += summary.damage.map { ReportNote.damage($0, path: path) }
             do { try writer.flush() } catch { throw .unreadableTrace(error) }
         }
         do { try writer.close() } catch { throw .unreadableTrace(error) }
