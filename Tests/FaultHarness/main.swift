@@ -149,7 +149,18 @@ case "fork":
             for _ in 0..<500 { lock.withLock { total.value += 1 } }
             while !singleThreaded && !helper.isFinished { usleep(100) }
             let counted = LockProfiler.snapshot().first { $0.name == "child.lock" }?.acquisitions
-            let failed = LockProfiler.isRecording || lock.withLock({ total.value }) != 1000 || counted != 1000
+            var failed = LockProfiler.isRecording || lock.withLock({ total.value }) != 1000 || counted != 1000
+            // The child may record a session of its own (not under TSan: that starts a thread).
+            if !singleThreaded {
+                do {
+                    try LockProfiler.start(tracePath: "\(tracePath).child-\(child)")
+                    let recorded = ProfiledLock(name: "child.recorded")
+                    for _ in 0..<100 { recorded.withLock {} }
+                    LockProfiler.stop()
+                } catch {
+                    failed = true
+                }
+            }
             exit(failed ? 3 : 0)
         }
         var status: Int32 = 0
