@@ -16,7 +16,9 @@ struct Demo: ParsableCommand {
             (demo.queue, demo.queue-ready) and a re-entrant lock (demo.registry). Expect \
             demo.hot-counter and demo.account to be flagged, and the inversion reported. \
             Not in the default run: --scenario semaphore-pool flags demo.pool; --scenario \
-            timed-out-deadlock deadlocks two threads on purpose, each giving up after 100 ms.
+            timed-out-deadlock deadlocks two threads on purpose, each giving up after 100 ms; \
+            --scenario deadlock deadlocks them for real and never ends: report its trace from \
+            another shell while it hangs, then kill it.
 
             Example: lockprof demo --scenario bank-account --output account.trace
             """

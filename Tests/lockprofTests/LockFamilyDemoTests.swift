@@ -70,3 +70,41 @@ extension LockFamilyDemoTests {
         #expect(inversions.map { $0["locks"] as? [String] } == [["demo.deadlock-a", "demo.deadlock-b"]])
     }
 }
+
+extension LockFamilyDemoTests {
+    @Test func aProgramHungInADeadlockHasItsInversionInTheTraceAlready() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("hung.trace").path
+        let hung = Process()
+        hung.executableURL = CommandRunner.executable
+        hung.arguments = ["demo", "--scenario", "deadlock", "--output", trace]
+        hung.standardOutput = FileHandle.nullDevice
+        hung.standardError = FileHandle.nullDevice
+        try hung.run()
+        defer {
+            kill(hung.processIdentifier, SIGKILL)
+            hung.waitUntilExit()
+        }
+        // The collector flushes every 100 ms: poll a copy of what was written so far until the
+        // inversion is in it. (A copy: reading the live file itself is left to the reader's own
+        // tests.)
+        var inversions: [[String]] = []
+        var complete: Bool?
+        let deadline = Date().addingTimeInterval(20)
+        let snapshot = directory.appendingPathComponent("hung-so-far.trace")
+        while inversions.isEmpty && Date() < deadline {
+            usleep(100_000)
+            guard let written = FileManager.default.contents(atPath: trace) else { continue }
+            try written.write(to: snapshot)
+            let result = try CommandRunner.run(["report", snapshot.path, "--format", "json"])
+            guard result.status == 0,
+                let top = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+            else { continue }
+            inversions = ((top["inversions"] as? [[String: Any]]) ?? []).compactMap { $0["locks"] as? [String] }
+            complete = top["complete"] as? Bool
+        }
+        #expect(hung.isRunning)
+        #expect(inversions == [["demo.hung-a", "demo.hung-b"]])
+        #expect(complete == false)
+    }
+}

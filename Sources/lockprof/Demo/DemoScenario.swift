@@ -14,11 +14,12 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
     case recursiveRegistry = "recursive-registry"
     case semaphorePool = "semaphore-pool"
     case timedOutDeadlock = "timed-out-deadlock"
+    case deadlock = "deadlock"
 
     /// What `lockprof demo` runs without `--scenario`: everything but the semaphore pool, whose
-    /// flagged wait (correct for it) would change the demo's verdict, and the timed-out deadlock,
-    /// which waits on purpose.
-    static let defaultRun = allCases.filter { $0 != .semaphorePool && $0 != .timedOutDeadlock }
+    /// flagged wait (correct for it) would change the demo's verdict, the timed-out deadlock,
+    /// which waits on purpose, and the deadlock, which hangs on purpose.
+    static let defaultRun = allCases.filter { ![.semaphorePool, .timedOutDeadlock, .deadlock].contains($0) }
 
     /// Runs the scenario on real threads.
     func run() -> DemoOutcome {
@@ -35,6 +36,7 @@ enum DemoScenario: String, CaseIterable, ExpressibleByArgument {
         case .recursiveRegistry: RecursiveRegistry.run(threads: 2, milliseconds: 40)
         case .semaphorePool: SemaphorePool.run(permits: 3, workers: 8, jobsPerWorker: 15)
         case .timedOutDeadlock: TimedOutDeadlock.run(milliseconds: 100)
+        case .deadlock: TimedOutDeadlock.hang()
         }
     }
 }

@@ -24,6 +24,25 @@ enum TimedOutDeadlock {
         return got
     }
 
+    /// A deadlock for real: the same two threads without timeouts. Never returns; the trace
+    /// written so far (the collector flushes every 100 ms) already holds the inversion, which
+    /// `lockprof report` reads while the program hangs.
+    static func hang() -> Never {
+        let a = ProfiledLock(name: "demo.hung-a")
+        let b = ProfiledLock(name: "demo.hung-b")
+        let meeting = DispatchGroup()
+        for _ in 0..<2 { meeting.enter() }
+        _ = DemoThreads.run(2, named: "deadlock") { thread in
+            let (first, second) = thread == 0 ? (a, b) : (b, a)
+            first.lock()
+            meeting.leave()
+            meeting.wait()
+            second.lock()  // never returns
+            return 0
+        }
+        fatalError("the deadlock scenario cannot finish")
+    }
+
     static func run(milliseconds: Int) -> DemoOutcome {
         let a = ProfiledLock(name: "demo.deadlock-a")
         let b = ProfiledLock(name: "demo.deadlock-b")
