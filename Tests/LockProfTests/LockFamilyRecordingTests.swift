@@ -148,6 +148,9 @@ func writeSlowly(_ lock: ProfiledRWLock, holding: borrowing Atomic<Bool>) {
 func workHoldingAPermit(_ pool: ProfiledSemaphore, holding: borrowing Atomic<Bool>) {
     pool.wait()
     holding.store(true, ordering: .relaxed)
+    // Hold until the other thread sleeps on the pool (on a loaded machine it may not run for a
+    // while), then long enough for its wait to pass 10 ms.
+    _ = eventually { sleepers(pool.core) == 1 }
     usleep(20_000)
     pool.signal()
 }
