@@ -26,7 +26,12 @@ def load_locks(directory):
         with open(os.path.join(directory, file)) as handle:
             values = [float(line) for line in handle.read().split("\n")[1:] if line.strip()]
         if values:
-            results.setdefault(match["name"].replace("_", " "), {})[match["metric"]] = values
+            name = match["name"].replace("_", " ")
+            # Suites other than LockBenchmarks repeat some rows (their own baselines, in their own
+            # harness): keep them apart, so they never stand in for LockBenchmarks' rows.
+            if match["target"] != "LockBenchmarks":
+                name += f" [{match['target']}]"
+            results.setdefault(name, {})[match["metric"]] = values
     return results
 
 

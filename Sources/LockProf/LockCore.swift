@@ -125,33 +125,18 @@ final class LockCore: @unchecked Sendable {
 
     @inlinable @inline(__always)
     func lock() {
-        // While recording, everything (lock order included) is out of line: the inlined path
-        // gains one load and one branch, and stays small enough to be inlined.
-        if _slowPath(lockprof_is_recording() != 0) {
-            lockRecording()
-            lockprof_keep_frame()
-            return
-        }
+        // While recording: the pair (held → this) when this thread holds other profiled locks
+        // (out of line, before waiting), and a push on the thread's held locks (a few inlined
+        // instructions on a thread-local array). Otherwise one load of the flag and one branch.
+        let recording = lockprof_is_recording() != 0
+        if _slowPath(recording) { noteLockOrder() }
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
             countAcquisition()
         } else {
             _ = lockContended(timeoutNanoseconds: -1)
             lockprof_keep_frame()
         }
-        debugSetOwner()
-    }
-
-    /// `lock()` while recording: records the order against the locks this thread holds (before
-    /// waiting), acquires, and pushes this lock on the thread's held locks.
-    @usableFromInline @inline(never)
-    func lockRecording() {
-        if lockprof_held_count() != 0 { Recorder.recordLockOrder(acquiring: lockID) }
-        if word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
-            countAcquisition()
-        } else {
-            _ = lockContended(timeoutNanoseconds: -1)
-        }
-        lockprof_held_push(lockID)
+        if _slowPath(recording) { lockprof_held_push(lockID) }
         debugSetOwner()
     }
 
@@ -209,10 +194,8 @@ final class LockCore: @unchecked Sendable {
     @inlinable @inline(__always)
     func unlock() {
         debugCheckAndClearOwner()
-        if _slowPath(
-            lockprof_held_count() != 0 || slots[LockSlot.holdStart].load(ordering: .relaxed) != 0
-                || word.pointee.load(ordering: .relaxed) == 2)
-        {
+        forgetHeld()
+        if _slowPath(slots[LockSlot.holdStart].load(ordering: .relaxed) != 0 || word.pointee.load(ordering: .relaxed) == 2) {
             unlockSlow()
             lockprof_keep_frame()
             return
@@ -420,13 +403,7 @@ final class LockCore: @unchecked Sendable {
     /// then release the word.
     @usableFromInline @inline(never)
     func unlockSlow() {
-        forgetHeld()
         let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
-        if holdStart == 0 && word.pointee.load(ordering: .relaxed) != 2 {
-            // Only the held-lock entry sent us here (recording, nobody sleeping, hold not timed).
-            if word.pointee.exchange(0, ordering: .releasing) == 2 { lockprof_futex_wake(futexAddress, 1) }
-            return
-        }
         slots[LockSlot.holdStart].store(0, ordering: .relaxed)
         let holderStack = accountRelease(holdStart: holdStart)
         slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)

@@ -28,20 +28,20 @@ let package = Package(
             path: "Benchmarks/LockBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        // Configuration, recording session and hammer shared by the suites.
+        // Configuration, recording session and hammer of the benchmark-plugin suites.
         .target(
-            name: "BenchmarkSupport",
+            name: "SuiteSupport",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LockProf", package: "lockprof"),
             ],
-            path: "Sources/BenchmarkSupport"
+            path: "Sources/SuiteSupport"
         ),
         // The lock family (recursive, reader-writer, semaphore, condition) and lock-order costs.
         .executableTarget(
             name: "LockFamilyBenchmarks",
             dependencies: [
-                "BenchmarkSupport",
+                "SuiteSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LockProf", package: "lockprof"),
             ],
@@ -72,7 +72,8 @@ let package = Package(
         // trace, and how many the rings drop.
         .executableTarget(
             name: "DrainRate",
-            dependencies: ["BenchmarkSupport", 
+            dependencies: [
+                "BenchmarkSupport",
                 .product(name: "LockProf", package: "lockprof"),
                 .product(name: "LockProfFormat", package: "lockprof"),
             ],
@@ -81,7 +82,8 @@ let package = Package(
         // Run by tools/bench: a fixed multi-threaded workload's wall time, recording on ÷ off.
         .executableTarget(
             name: "DemoOverhead",
-            dependencies: ["BenchmarkSupport", 
+            dependencies: [
+                "BenchmarkSupport",
                 .product(name: "LockProf", package: "lockprof"),
                 .product(name: "LockProfFormat", package: "lockprof"),
             ],

@@ -1,5 +1,5 @@
 import Benchmark
-import BenchmarkSupport
+import SuiteSupport
 import Dispatch
 import Foundation
 import LockProf
