@@ -22,7 +22,9 @@ public struct FrameReport: Equatable, Sendable {
         let function = FunctionName.readable(function)
         guard let file else { return function }
         let name = file.split(separator: "/").last.map(String.init) ?? file
-        if name.hasPrefix("<") { return function }  // `<compiler-generated>` says nothing
+        // `<compiler-generated>` says nothing; nor does an object file (`Check.swift.o`), which
+        // the symbolizer names for merged functions that have no line.
+        if name.hasPrefix("<") || name.hasSuffix(".o") { return function }
         return line.map { "\(function) (\(name):\($0))" } ?? "\(function) (\(name))"
     }
 }

@@ -14,21 +14,29 @@ public enum FunctionName {
         var name = Substring(withoutPrivateDiscriminators(demangled))
         var prefix = ""
         if name.hasPrefix("@objc ") { name = name.dropFirst("@objc ".count) }
-        // Thunks read as what they forward to; specializations keep saying so.
-        for wrapper in ["partial apply forwarder for ", "partial apply for ", "merged ", "reabstraction thunk helper for "]
-        where name.hasPrefix(wrapper) {
-            name = name.dropFirst(wrapper.count)
-        }
-        if name.hasPrefix("specialized ") {
-            name = name.dropFirst("specialized ".count)
-            prefix = "specialized "
-        }
-        if name.hasPrefix("static ") { name = name.dropFirst("static ".count) }
-        if name.hasPrefix("generic specialization <") || name.hasPrefix("function signature specialization <"),
-            let of = topLevelRange(of: "> of ", in: name)
-        {
-            name = name[of.upperBound...]
-            prefix = "specialized "
+        // Thunks read as what they forward to; specializations keep saying so. The prefixes
+        // come in any order ("merged partial apply forwarder for …", "function signature
+        // specialization <…> of static …"): strip until none is left.
+        var stripped = true
+        while stripped {
+            stripped = false
+            for wrapper in ["partial apply forwarder for ", "partial apply for ", "merged ", "reabstraction thunk helper for ", "static "]
+            where name.hasPrefix(wrapper) {
+                name = name.dropFirst(wrapper.count)
+                stripped = true
+            }
+            if name.hasPrefix("specialized ") {
+                name = name.dropFirst("specialized ".count)
+                prefix = "specialized "
+                stripped = true
+            }
+            if name.hasPrefix("generic specialization <") || name.hasPrefix("function signature specialization <"),
+                let of = topLevelRange(of: "> of ", in: name)
+            {
+                name = name[of.upperBound...]
+                prefix = "specialized "
+                stripped = true
+            }
         }
         if name.hasPrefix("closure #") || name.hasPrefix("implicit closure #"),
             let number = name.firstIndex(of: "#"),

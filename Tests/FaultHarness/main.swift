@@ -141,25 +141,20 @@ case "fork":
             let lock = ProfiledLock(name: "child.lock")
             final class Total: @unchecked Sendable { var value = 0 }
             let total = Total()
-            // ThreadSanitizer does not support starting threads in a forked child (tools/tsan
-            // sets LOCKPROF_HARNESS_SINGLE_THREADED_CHILD): then one thread does both halves.
-            let singleThreaded = ProcessInfo.processInfo.environment["LOCKPROF_HARNESS_SINGLE_THREADED_CHILD"] != nil
             let helper = Thread { for _ in 0..<500 { lock.withLock { total.value += 1 } } }
-            if singleThreaded { helper.main() } else { helper.start() }
+            helper.start()
             for _ in 0..<500 { lock.withLock { total.value += 1 } }
-            while !singleThreaded && !helper.isFinished { usleep(100) }
+            while !helper.isFinished { usleep(100) }
             let counted = LockProfiler.snapshot().first { $0.name == "child.lock" }?.acquisitions
             var failed = LockProfiler.isRecording || lock.withLock({ total.value }) != 1000 || counted != 1000
-            // The child may record a session of its own (not under TSan: that starts a thread).
-            if !singleThreaded {
-                do {
-                    try LockProfiler.start(tracePath: "\(tracePath).child-\(child)")
-                    let recorded = ProfiledLock(name: "child.recorded")
-                    for _ in 0..<100 { recorded.withLock {} }
-                    LockProfiler.stop()
-                } catch {
-                    failed = true
-                }
+            // The child may record a session of its own.
+            do {
+                try LockProfiler.start(tracePath: "\(tracePath).child-\(child)")
+                let recorded = ProfiledLock(name: "child.recorded")
+                for _ in 0..<100 { recorded.withLock {} }
+                LockProfiler.stop()
+            } catch {
+                failed = true
             }
             exit(failed ? 3 : 0)
         }

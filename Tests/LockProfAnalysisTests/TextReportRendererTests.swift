@@ -69,5 +69,6 @@ import Testing
     @Test func compilerGeneratedLocationsAreLeftOut() {
         #expect(FrameReport(function: "main", file: "<compiler-generated>", line: 0).shortDescription == "main")
         #expect(FrameReport(function: "main", file: "/<compiler-generated>").shortDescription == "main")
+        #expect(FrameReport(function: "main", file: "Check.swift.o").shortDescription == "main")
     }
 }

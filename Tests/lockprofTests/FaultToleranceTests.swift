@@ -134,9 +134,7 @@ import Testing
         // The children's own lock never reaches the parent's trace, and only the parent wrote it.
         #expect(read.acquisitionsByName["child.lock"] == nil)
         #expect(read.records.filter { if case .process = $0 { true } else { false } }.count == 1)
-        // Each child recorded a session of its own into its own file (except under TSan, where
-        // children stay single-threaded).
-        guard ProcessInfo.processInfo.environment["LOCKPROF_HARNESS_SINGLE_THREADED_CHILD"] == nil else { return }
+        // Each child recorded a session of its own into its own file.
         for child in 0..<10 {
             let own = try ReadTrace(path: "\(run.trace).child-\(child)")
             #expect(own.summary.damage.isEmpty && own.hasEnd, "child \(child)")
