@@ -6,10 +6,16 @@ import LockProfFormat
 // The overhead of recording on a whole program: a fixed amount of work (not a fixed duration,
 // unlike `lockprof demo`) of the demo's kinds — a hot global lock, a sharded counter, a striped
 // dictionary and an account whose lock is held briefly — run on real threads, timed with
-// recording off and on, alternately (which goes first alternates too), ROUNDS times each. Prints each round's times and the
-// medians, and the ratio of the medians (profiled ÷ unprofiled). The profiled time is from just
-// after `LockProfiler.start` to just before `stop()`; the session's start and stop (which
-// symbolizes the stacks) are timed apart.
+// recording off and on, alternately (which goes first alternates too), ROUNDS times each. The
+// profiled time is from just after `LockProfiler.start` to just before `stop()`; the session's
+// start and stop (which symbolizes the stacks) are timed apart.
+//
+// Each run is measured twice: wall-clock time, and the process's CPU time (user + system, all
+// threads — the collector thread's work included, so the profiler's whole cost is counted). Each
+// round gives a ratio profiled ÷ unprofiled; the summary gives the median of the round ratios
+// with a 95% bootstrap interval (2 000 resamples of the rounds, fixed seed): on a shared 2-core
+// machine single rounds scatter by tens of percent, and the interval says how finely a run
+// resolved the ratio.
 //
 // The last profiled round's trace is read back for the trace's size per event: file bytes ÷
 // (contention + release events), everything else in the file (stacks, symbols, counters)
@@ -48,46 +54,80 @@ func workload() {
     }
 }
 
-func seconds(_ body: () -> Void) -> Double {
+/// A run's wall-clock and process CPU seconds.
+struct Cost {
+    var wall: Double
+    var cpu: Double
+}
+
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+func measure(_ body: () -> Void) -> Cost {
     let start = DispatchTime.now().uptimeNanoseconds
+    let cpuStart = processCPUSeconds()
     body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return Cost(wall: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu: processCPUSeconds() - cpuStart)
+}
+
+/// The median of `values` and a 95% bootstrap interval for it (percentiles 2.5 and 97.5 of the
+/// medians of 2 000 resamples with replacement; a fixed-seed xorshift, so runs are repeatable).
+func medianWithInterval(_ values: [Double]) -> (median: Double, low: Double, high: Double) {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var medians: [Double] = []
+    for _ in 0..<2000 {
+        let resample = values.indices.map { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return values[Int(state % UInt64(values.count))]
+        }
+        medians.append(median(resample))
+    }
+    medians.sort()
+    return (median(values), medians[50], medians[1949])
 }
 
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("lockprof-overhead-\(getpid()).trace").path
 workload()  // warm-up
-var off: [Double] = []
-var on: [Double] = []
+var off: [Cost] = []
+var on: [Cost] = []
 var sessionCost: [Double] = []
-/// One profiled run of the workload: its time inside the session, and the session's own cost.
-func profiled() -> (inside: Double, session: Double) {
-    var inside = 0.0
-    let total = seconds {
+/// One profiled run of the workload: its cost inside the session, and the session's own wall time.
+func profiled() -> (inside: Cost, session: Double) {
+    var inside = Cost(wall: 0, cpu: 0)
+    let total = measure {
         do { try LockProfiler.start(tracePath: path, overwrite: true) } catch {
             print("DemoOverhead: \(error)")
             exit(1)
         }
-        inside = seconds(workload)
+        inside = measure(workload)
         LockProfiler.stop()
     }
-    return (inside, total - inside)
+    return (inside, total.wall - inside.wall)
 }
 
 // Rounds alternate which run goes first, so neither side always runs second (warmer, or after
 // the other's threads and session have just finished).
 for round in 0..<rounds {
-    var run: (inside: Double, session: Double)
+    var run: (inside: Cost, session: Double)
     if round % 2 == 0 {
-        off.append(seconds(workload))
+        off.append(measure(workload))
         run = profiled()
     } else {
         run = profiled()
-        off.append(seconds(workload))
+        off.append(measure(workload))
     }
-    let inside = run.inside
-    on.append(inside)
+    on.append(run.inside)
     sessionCost.append(run.session)
-    print(String(format: "round %d: unprofiled %.4f s, profiled %.4f s (ratio %.3f), start+stop %.4f s", round + 1, off.last!, inside, inside / off.last!, run.session))
+    print(
+        String(
+            format: "round %d: unprofiled %.4f s (cpu %.4f s), profiled %.4f s (cpu %.4f s), ratio %.3f (cpu %.3f), start+stop %.4f s",
+            round + 1, off.last!.wall, off.last!.cpu, run.inside.wall, run.inside.cpu, run.inside.wall / off.last!.wall,
+            run.inside.cpu / off.last!.cpu, run.session))
 }
 var events = 0
 do {
@@ -103,8 +143,14 @@ do {
     exit(1)
 }
 try? FileManager.default.removeItem(atPath: path)
-let pairRatios = zip(on, off).map { $0 / $1 }
+let wall = medianWithInterval(zip(on, off).map { $0.wall / $1.wall })
+let cpu = medianWithInterval(zip(on, off).map { $0.cpu / $1.cpu })
 print(
     String(
         format: "median unprofiled %.4f s, profiled %.4f s, ratio of medians %.3f, median of round ratios %.3f, median start+stop %.4f s",
-        median(off), median(on), median(on) / median(off), median(pairRatios), median(sessionCost)))
+        median(off.map(\.wall)), median(on.map(\.wall)), median(on.map(\.wall)) / median(off.map(\.wall)), wall.median,
+        median(sessionCost)))
+print(
+    String(
+        format: "rounds %d wall ratio %.3f interval %.3f %.3f cpu ratio %.3f interval %.3f %.3f", rounds, wall.median, wall.low, wall.high,
+        cpu.median, cpu.low, cpu.high))
