@@ -14,8 +14,10 @@ import Synchronization
 //   any other value: held, nobody sleeping; the holder wrote it and it says what its release
 //      must do besides freeing the word (`LockWord`):
 //        1            nothing (acquired while not recording)
-//        1 | 4  = 5   pop the lock from the thread's held locks (acquired while recording)
-//        v | 8        the hold is timed (`holdStart` is set): account it before releasing
+//        1 | 4  = 5   pop the lock from the thread's held locks, and look at `holdStart`
+//                     (acquired while recording: 1 in 64 such holds is timed)
+//        h | 8        the hold is timed (`holdStart` is set): a hold that began with a spin
+//                     while recording
 //
 // - lock:    compareExchange 0 → h (acquiring), h = 1 or 5 by the recording flag. On failure the
 //            thread spins briefly (`spinLimit` polls), watching for 0 and retrying 0 → h (h | 8
@@ -23,16 +25,18 @@ import Synchronization
 //            while the old value was not 0, futex_wait(word, 2) and exchange(2) again. A thread
 //            that acquired with exchange(2) leaves the word at 2, so its unlock wakes someone:
 //            that is what makes a wake-up impossible to lose (a sleeper is always behind a 2).
-//            A holder that times its hold (1 in 64 acquisitions while recording) marks it with
-//            compareExchange h → h | 8 (relaxed); when that fails the word is 2 already.
+//            The holder itself never writes the word while holding it.
 // - unlock:  compareExchange h → 0 (releasing), h = what the matching lock wrote (`withLock`
-//            knows it; a bare `unlock()` assumes 1 or 5 by the recording flag now). That single
-//            instruction is the whole release when it succeeds: the word was neither 2 (no
-//            sleeper) nor timed. When it fails (2, a timed hold, or the flag changed during the
-//            hold), the slow release accounts the hold, pops the held-lock entry if there is one,
-//            then exchange(0) (releasing) and futex_wake(1) when the old value was 2.
+//            knows it; a bare `unlock()` assumes 1 or 5 by the recording flag now), after the
+//            pop and the `holdStart` test when h = 5. That single instruction is the whole
+//            release when it succeeds: the word was neither 2 (no sleeper) nor h | 8. When it
+//            fails (2, h | 8, or the flag changed during the hold), or `holdStart` is set, the
+//            slow release accounts the hold, pops the held-lock entry if there is one, then
+//            exchange(0) (releasing) and futex_wake(1) when the old value was 2.
 //            Only waiters write 2 and only a release moves the word away from 2, so the fast
-//            release never frees a word a sleeper depends on.
+//            release never frees a word a sleeper depends on. `holdStart` is set only by a
+//            sampled acquisition made while recording (h = 5: its release tests it) or by a
+//            wait while recording (word 2 or h | 8): the fast release never skips a timed hold.
 // - tryLock: compareExchange 0 → h only.
 //
 // Acquiring/releasing orderings make everything the holder wrote under the lock visible to the
@@ -104,7 +108,7 @@ enum LockWord {
     @usableFromInline static let pushedFlag: UInt32 = 4
     /// Held, acquired while recording: the release also pops the held-lock entry.
     @usableFromInline static let heldPushed: UInt32 = held | pushedFlag
-    /// Flag: the hold is timed (`LockSlot.holdStart` is set).
+    /// Flag: the hold began with a spin while recording and is timed (`LockSlot.holdStart` is set).
     @usableFromInline static let timedFlag: UInt32 = 8
 
     /// What an acquisition writes into the word, by the recording flag read at that moment.
@@ -197,7 +201,7 @@ final class LockCore: @unchecked Sendable {
         }
         core.noteLockOrder()
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: LockWord.heldPushed, ordering: .acquiring).exchanged) {
-            countAcquisition(word, core, heldWord: LockWord.heldPushed)
+            countAcquisition(word, core)
         } else {
             _ = core.lockContended(timeoutNanoseconds: -1, heldWord: LockWord.heldPushed)
             lockprof_keep_frame()
@@ -215,7 +219,7 @@ final class LockCore: @unchecked Sendable {
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: held, ordering: .acquiring).exchanged) {
             // A tryLock cannot deadlock: it orders nothing, but what is taken after it is ordered.
             if _slowPath(recording) {
-                countAcquisition(word, core, heldWord: held)
+                countAcquisition(word, core)
                 lockprof_held_push(core.lockID)
             } else {
                 countUnsampledAcquisition(word)
@@ -233,7 +237,8 @@ final class LockCore: @unchecked Sendable {
         let held = LockWord.held(recording: recording)
         if _slowPath(recording) { noteLockOrder() }
         if _fastPath(word.pointee.compareExchange(expected: 0, desired: held, ordering: .acquiring).exchanged) {
-            countAcquisition(heldWord: held)
+            // Only an acquisition made while recording may be timed: its release looks for it.
+            if recording { countAcquisition() } else { LockCore.countUnsampledAcquisition(word) }
         } else if !lockContended(timeoutNanoseconds: max(timeoutNanoseconds, 0), heldWord: held) {
             lockprof_keep_frame()
             return false
@@ -279,14 +284,22 @@ final class LockCore: @unchecked Sendable {
         unlock(word, core, heldWord: LockWord.held(recording: lockprof_is_recording() != 0))
     }
 
-    /// Releases the lock whose acquisition returned `heldWord`: the held-lock pop when the
-    /// acquisition pushed, then one compare-exchange when the word is still `heldWord` (nobody
-    /// sleeps, the hold is not timed). The slow release pops too; a lock is on its thread's
-    /// held locks at most once, so a second pop finds nothing.
+    /// Releases the lock whose acquisition returned `heldWord`. Acquired while recording: the
+    /// held-lock pop, and the slow release when the hold is timed (1 in 64: `holdStart` is set).
+    /// Then one compare-exchange when the word is still `heldWord` (nobody sleeps, no timed
+    /// hold begun by a wait). The slow release pops too; a lock is on its thread's held locks at
+    /// most once, so a second pop finds nothing.
     @inlinable @inline(__always)
     static func unlock(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ core: LockCore, heldWord: UInt32) {
         core.debugCheckAndClearOwner()
-        if _slowPath(heldWord != LockWord.held) { lockprof_held_pop(core.lockID) }
+        if _slowPath(heldWord != LockWord.held) {
+            lockprof_held_pop(core.lockID)
+            if _slowPath(slots(word)[LockSlot.holdStart].load(ordering: .relaxed) != 0) {
+                core.unlockSlow()
+                lockprof_keep_frame()
+                return
+            }
+        }
         if _fastPath(word.pointee.compareExchange(expected: heldWord, desired: 0, ordering: .releasing).exchanged) {
             return
         }
@@ -309,18 +322,16 @@ final class LockCore: @unchecked Sendable {
 
     /// Counts an acquisition; one in ``TraceLimits/holdSampleInterval`` is timed while recording,
     /// starting with the first, so every lock that is taken at all has a sampled hold.
-    /// `heldWord` is what the acquisition wrote into the word (0 for a kind whose word is not a
-    /// lock), which a timed hold marks.
     @inlinable @inline(__always)
-    static func countAcquisition(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ core: LockCore, heldWord: UInt32) {
+    static func countAcquisition(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ core: LockCore) {
         let acquisitions = slots(word) + LockSlot.acquisitions
         let before = acquisitions.pointee.load(ordering: .relaxed)
         acquisitions.pointee.store(before &+ 1, ordering: .relaxed)
-        if _slowPath(before & (TraceLimits.holdSampleInterval - 1) == 0) { core.startSampledHold(heldWord: heldWord) }
+        if _slowPath(before & (TraceLimits.holdSampleInterval - 1) == 0) { core.startSampledHold() }
     }
 
     @inlinable @inline(__always)
-    func countAcquisition(heldWord: UInt32 = 0) { LockCore.countAcquisition(word, self, heldWord: heldWord) }
+    func countAcquisition() { LockCore.countAcquisition(word, self) }
 
     /// Counts an acquisition by the thread already holding a recursive lock (only the holder
     /// writes the slot: a plain increment, see the protocol above).
@@ -371,15 +382,12 @@ final class LockCore: @unchecked Sendable {
         slots[LockSlot.failedTryLocks].wrappingAdd(1, ordering: .relaxed)
     }
 
-    /// Times this hold (1 in 64 acquisitions) while recording, and marks the word so that the
-    /// release accounts it (when the mark fails, the word is 2: the release is slow anyway).
+    /// Times this hold (1 in 64 acquisitions) while recording. Its release, which tests
+    /// `holdStart` whenever the acquisition was made while recording, accounts it.
     @usableFromInline @inline(never)
-    func startSampledHold(heldWord: UInt32) {
+    func startSampledHold() {
         guard lockprof_is_recording() != 0 else { return }
         slots[LockSlot.holdStart].store(max(lockprof_now_ns(), 1), ordering: .relaxed)
-        if heldWord != 0 {
-            _ = word.pointee.compareExchange(expected: heldWord, desired: heldWord | LockWord.timedFlag, ordering: .relaxed)
-        }
     }
 
     /// Waits for the lock; returns false when `timeoutNanoseconds` (≥ 0) passed first.

@@ -6,9 +6,10 @@ import Testing
 
 // The lock word says what its release must do (LockCore.swift, "The lock word and its
 // protocol"): 1 when acquired while not recording, 5 when the acquisition pushed the lock on the
-// thread's held locks, | 8 when the hold is timed, 2 when a thread may sleep. A release that
-// finds anything but what its acquisition left takes the slow path. These tests cross each of
-// those cases, in RecordingTests' suite (`.serialized`: one recording session at a time).
+// thread's held locks (its release also finds the 1-in-64 timed holds), | 8 when a hold that
+// began with a spin is timed, 2 when a thread may sleep. A release that finds anything but what
+// its acquisition left takes the slow path. These tests cross those cases, in RecordingTests'
+// suite (`.serialized`: one recording session at a time).
 extension RecordingTests {
     @Test func aHoldThatSpansTheStartOrStopOfASessionLeavesNothingHeldAndTheLockFree() throws {
         let (path, directory) = temporaryTracePath()
