@@ -53,7 +53,7 @@ public final class ProfiledLock: Sendable {
     }
 
     /// Runs `body` while holding the lock.
-    @inlinable
+    @inlinable @inline(__always)  // into the caller, like Mutex.withLock
     public func withLock<R>(_ body: () throws -> R) rethrows -> R {
         // No `defer`: its out-of-line block would be tail-called and hide the caller's frame
         // from the holder stack that `unlock` captures.

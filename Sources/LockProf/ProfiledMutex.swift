@@ -24,7 +24,7 @@ public struct ProfiledMutex<Value: ~Copyable>: ~Copyable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    @inlinable
+    @inlinable @inline(__always)  // into the caller, like Mutex.withLock
     public borrowing func withLock<Result: ~Copyable, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
@@ -34,7 +34,7 @@ public struct ProfiledMutex<Value: ~Copyable>: ~Copyable {
 
     /// Runs `body` with exclusive access to the value if the lock is free right now; returns nil
     /// without waiting when it is not.
-    @inlinable
+    @inlinable @inline(__always)  // into the caller, like Mutex.withLock
     public borrowing func withLockIfAvailable<Result: ~Copyable, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result? {
