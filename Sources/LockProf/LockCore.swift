@@ -10,16 +10,34 @@ import Synchronization
 //
 // The word (UInt32 at offset 0):
 //   0  free
-//   1  held, nobody sleeping
 //   2  held, and a thread may be sleeping in futex_wait on the word
+//   any other value: held, nobody sleeping; the holder wrote it and it says what its release
+//      must do besides freeing the word (`LockWord`):
+//        1            nothing (acquired while not recording)
+//        1 | 4  = 5   pop the lock from the thread's held locks, and look at `holdStart`
+//                     (acquired while recording: 1 in 64 such holds is timed)
+//        h | 8        the hold is timed (`holdStart` is set): a hold that began with a spin
+//                     while recording
 //
-// - lock:    compareExchange 0 → 1 (acquiring). On failure the thread spins briefly (`spinLimit` polls), watching
-//            for 0 and retrying the 0 → 1 exchange; then it sleeps: exchange(2) (acquiring) and,
+// - lock:    compareExchange 0 → h (acquiring), h = 1 or 5 by the recording flag. On failure the
+//            thread spins briefly (`spinLimit` polls), watching for 0 and retrying 0 → h (h | 8
+//            while recording: such a hold is timed); then it sleeps: exchange(2) (acquiring) and,
 //            while the old value was not 0, futex_wait(word, 2) and exchange(2) again. A thread
 //            that acquired with exchange(2) leaves the word at 2, so its unlock wakes someone:
 //            that is what makes a wake-up impossible to lose (a sleeper is always behind a 2).
-// - unlock:  exchange(0) (releasing); when the old value was 2, futex_wake(1).
-// - tryLock: compareExchange 0 → 1 only.
+//            The holder itself never writes the word while holding it.
+// - unlock:  compareExchange h → 0 (releasing), h = what the matching lock wrote (`withLock`
+//            knows it; a bare `unlock()` assumes 1 or 5 by the recording flag now), after the
+//            pop and the `holdStart` test when h = 5. That single instruction is the whole
+//            release when it succeeds: the word was neither 2 (no sleeper) nor h | 8. When it
+//            fails (2, h | 8, or the flag changed during the hold), or `holdStart` is set, the
+//            slow release accounts the hold, pops the held-lock entry if there is one, then
+//            exchange(0) (releasing) and futex_wake(1) when the old value was 2.
+//            Only waiters write 2 and only a release moves the word away from 2, so the fast
+//            release never frees a word a sleeper depends on. `holdStart` is set only by a
+//            sampled acquisition made while recording (h = 5: its release tests it) or by a
+//            wait while recording (word 2 or h | 8): the fast release never skips a timed hold.
+// - tryLock: compareExchange 0 → h only.
 //
 // Acquiring/releasing orderings make everything the holder wrote under the lock visible to the
 // next holder. Only the word is contended; every other field below is either written only by
@@ -79,12 +97,32 @@ enum LockSlot {
     static let count = reentries + 7
 }
 
+/// Values and flags of the lock word (see the protocol above).
+@usableFromInline
+enum LockWord {
+    /// Held, acquired while not recording: the release only frees the word.
+    @usableFromInline static let held: UInt32 = 1
+    /// Held, and a thread may sleep on the word.
+    @usableFromInline static let sleepers: UInt32 = 2
+    /// Flag: the acquisition pushed the lock on the thread's held locks (lock order).
+    @usableFromInline static let pushedFlag: UInt32 = 4
+    /// Held, acquired while recording: the release also pops the held-lock entry.
+    @usableFromInline static let heldPushed: UInt32 = held | pushedFlag
+    /// Flag: the hold began with a spin while recording and is timed (`LockSlot.holdStart` is set).
+    @usableFromInline static let timedFlag: UInt32 = 8
+
+    /// What an acquisition writes into the word, by the recording flag read at that moment.
+    @inlinable @inline(__always)
+    static func held(recording: Bool) -> UInt32 { recording ? heldPushed : held }
+}
+
 /// The machinery every profiled lock shares: the futex word, the exact counters, and the slow
 /// paths that time waits and record events. One of the two types (with ``ThreadRing``) that
 /// touch unsafe memory; the public locks are thin wrappers around it.
 ///
 /// The fast paths are `@inlinable` so an uncontended `lock()`/`unlock()` compiles, in the
-/// caller's module, to one compare-exchange, two plain counter moves, a test, and one exchange.
+/// caller's module, to a test of the recording flag, one compare-exchange in, two plain counter
+/// moves and one compare-exchange out (docs/performance.md lists the instructions).
 @usableFromInline
 final class LockCore: @unchecked Sendable {
     // @unchecked Sendable: all mutable state is in `word`/`slots`, accessed only through
@@ -92,8 +130,12 @@ final class LockCore: @unchecked Sendable {
 
     /// The futex word.
     @usableFromInline let word: UnsafeMutablePointer<Atomic<UInt32>>
-    /// The counters, indexed by ``LockSlot``.
-    @usableFromInline let slots: UnsafeMutablePointer<Atomic<UInt64>>
+    /// The counters, indexed by ``LockSlot``: always the 8 bytes after the word, so the fast
+    /// paths reach them from the word's address without loading another pointer.
+    @inlinable
+    var slots: UnsafeMutablePointer<Atomic<UInt64>> {
+        @inline(__always) get { LockCore.slots(word) }
+    }
     /// Identity and description, as registered.
     let identity: LockIdentity
     /// `identity.lockID`, for the inlined lock-order bookkeeping.
@@ -107,7 +149,7 @@ final class LockCore: @unchecked Sendable {
         memory = UnsafeMutableRawPointer.allocate(byteCount: 8 + 8 * LockSlot.count, alignment: 64)
         word = memory.bindMemory(to: Atomic<UInt32>.self, capacity: 1)
         word.initialize(to: Atomic(initialWord))
-        slots = (memory + 8).bindMemory(to: Atomic<UInt64>.self, capacity: LockSlot.count)
+        let slots = (memory + 8).bindMemory(to: Atomic<UInt64>.self, capacity: LockSlot.count)
         for index in 0..<LockSlot.count { (slots + index).initialize(to: Atomic(0)) }
         identity = LockRegistry.shared.register(
             kind: kind, name: name ?? site, site: site, word: word, slots: slots)
@@ -123,43 +165,81 @@ final class LockCore: @unchecked Sendable {
 
     // MARK: Fast paths (inlined into the caller)
 
-    @inlinable @inline(__always)
-    func lock() {
-        // While recording: the pair (held → this) when this thread holds other profiled locks
-        // (out of line, before waiting), and a push on the thread's held locks (a few inlined
-        // instructions on a thread-local array). Otherwise one load of the flag and one branch.
-        let recording = lockprof_is_recording() != 0
-        if _slowPath(recording) { noteLockOrder() }
-        if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
-            countAcquisition()
-        } else {
-            _ = lockContended(timeoutNanoseconds: -1)
-            lockprof_keep_frame()
-        }
-        if _slowPath(recording) { lockprof_held_push(lockID) }
-        debugSetOwner()
-    }
+    // The wrappers (`ProfiledLock`, `ProfiledMutex`) keep the word's address next to their core
+    // and call the static forms with both: the word is then one load away from the wrapper, not
+    // two (the compiler reloads class fields after every atomic operation). The instance forms
+    // are for the family kinds.
 
     @inlinable @inline(__always)
-    func tryLock() -> Bool {
-        if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
-            countAcquisition()
-            // A tryLock cannot deadlock: it orders nothing, but what is taken after it is ordered.
-            if _slowPath(lockprof_is_recording() != 0) { lockprof_held_push(lockID) }
-            debugSetOwner()
-            return true
+    func lock() { _ = LockCore.lock(word, self) }
+
+    @inlinable @inline(__always)
+    func lockReturningHeldWord() -> UInt32 { LockCore.lock(word, self) }
+
+    @inlinable @inline(__always)
+    func tryLock() -> Bool { LockCore.tryLock(word, self) != 0 }
+
+    /// Acquires `core`'s lock, whose word is at `word`; returns the word it left
+    /// (``LockWord``), for ``unlock(_:_:heldWord:)``.
+    ///
+    /// Not recording: one test of the flag, one compare-exchange and the acquisition count
+    /// (holds are timed only while recording, so no sampling test). Recording: the pair
+    /// (held → this) when this thread holds other profiled locks (out of line, before waiting),
+    /// the sampled count and a push on the thread's held locks (a few inlined instructions on a
+    /// thread-local array).
+    @inlinable @inline(__always)
+    static func lock(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ core: LockCore) -> UInt32 {
+        if _fastPath(lockprof_is_recording() == 0) {
+            if _fastPath(word.pointee.compareExchange(expected: 0, desired: LockWord.held, ordering: .acquiring).exchanged) {
+                countUnsampledAcquisition(word)
+            } else {
+                _ = core.lockContended(timeoutNanoseconds: -1, heldWord: LockWord.held)
+                lockprof_keep_frame()
+            }
+            core.debugSetOwner()
+            return LockWord.held
         }
-        countFailedTryLock()
-        return false
+        core.noteLockOrder()
+        if _fastPath(word.pointee.compareExchange(expected: 0, desired: LockWord.heldPushed, ordering: .acquiring).exchanged) {
+            countAcquisition(word, core)
+        } else {
+            _ = core.lockContended(timeoutNanoseconds: -1, heldWord: LockWord.heldPushed)
+            lockprof_keep_frame()
+        }
+        lockprof_held_push(core.lockID)
+        core.debugSetOwner()
+        return LockWord.heldPushed
+    }
+
+    /// Acquires the lock if it is free; returns the word it left (``LockWord``), 0 when it did not.
+    @inlinable @inline(__always)
+    static func tryLock(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ core: LockCore) -> UInt32 {
+        let recording = lockprof_is_recording() != 0
+        let held = LockWord.held(recording: recording)
+        if _fastPath(word.pointee.compareExchange(expected: 0, desired: held, ordering: .acquiring).exchanged) {
+            // A tryLock cannot deadlock: it orders nothing, but what is taken after it is ordered.
+            if _slowPath(recording) {
+                countAcquisition(word, core)
+                lockprof_held_push(core.lockID)
+            } else {
+                countUnsampledAcquisition(word)
+            }
+            core.debugSetOwner()
+            return held
+        }
+        core.countFailedTryLock()
+        return 0
     }
 
     @inlinable
     func lock(timeoutNanoseconds: Int64) -> Bool {
         let recording = lockprof_is_recording() != 0
+        let held = LockWord.held(recording: recording)
         if _slowPath(recording) { noteLockOrder() }
-        if _fastPath(word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged) {
-            countAcquisition()
-        } else if !lockContended(timeoutNanoseconds: max(timeoutNanoseconds, 0)) {
+        if _fastPath(word.pointee.compareExchange(expected: 0, desired: held, ordering: .acquiring).exchanged) {
+            // Only an acquisition made while recording may be timed: its release looks for it.
+            if recording { countAcquisition() } else { LockCore.countUnsampledAcquisition(word) }
+        } else if !lockContended(timeoutNanoseconds: max(timeoutNanoseconds, 0), heldWord: held) {
             lockprof_keep_frame()
             return false
         }
@@ -192,27 +272,66 @@ final class LockCore: @unchecked Sendable {
     }
 
     @inlinable @inline(__always)
-    func unlock() {
-        debugCheckAndClearOwner()
-        forgetHeld()
-        if _slowPath(slots[LockSlot.holdStart].load(ordering: .relaxed) != 0 || word.pointee.load(ordering: .relaxed) == 2) {
-            unlockSlow()
-            lockprof_keep_frame()
-            return
-        }
-        if _slowPath(word.pointee.exchange(0, ordering: .releasing) == 2) {
-            lockprof_futex_wake(futexAddress, 1)
-        }
+    func unlock() { LockCore.unlock(word, self) }
+
+    @inlinable @inline(__always)
+    func unlock(heldWord: UInt32) { LockCore.unlock(word, self, heldWord: heldWord) }
+
+    /// Releases a lock taken by `lock()` or `tryLock()`: the word they left is 1 or 5 by the
+    /// recording flag, unless the flag changed during the hold (then the slow release runs).
+    @inlinable @inline(__always)
+    static func unlock(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ core: LockCore) {
+        unlock(word, core, heldWord: LockWord.held(recording: lockprof_is_recording() != 0))
     }
 
-    /// Counts an uncontended acquisition; one in ``TraceLimits/holdSampleInterval`` is timed,
+    /// Releases the lock whose acquisition returned `heldWord`. Acquired while recording: the
+    /// held-lock pop, and the slow release when the hold is timed (1 in 64: `holdStart` is set).
+    /// Then one compare-exchange when the word is still `heldWord` (nobody sleeps, no timed
+    /// hold begun by a wait). The slow release pops too; a lock is on its thread's held locks at
+    /// most once, so a second pop finds nothing.
+    @inlinable @inline(__always)
+    static func unlock(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ core: LockCore, heldWord: UInt32) {
+        core.debugCheckAndClearOwner()
+        if _slowPath(heldWord != LockWord.held) {
+            lockprof_held_pop(core.lockID)
+            if _slowPath(slots(word)[LockSlot.holdStart].load(ordering: .relaxed) != 0) {
+                core.unlockSlow()
+                lockprof_keep_frame()
+                return
+            }
+        }
+        if _fastPath(word.pointee.compareExchange(expected: heldWord, desired: 0, ordering: .releasing).exchanged) {
+            return
+        }
+        core.unlockSlow()
+        lockprof_keep_frame()
+    }
+
+    /// The counters of the lock whose word is at `word` (see ``slots``).
+    @inlinable @inline(__always)
+    static func slots(_ word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        (UnsafeMutableRawPointer(word) + 8).assumingMemoryBound(to: Atomic<UInt64>.self)
+    }
+
+    /// Counts an acquisition made while not recording: a plain increment by the holder.
+    @inlinable @inline(__always)
+    static func countUnsampledAcquisition(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
+        let acquisitions = slots(word) + LockSlot.acquisitions
+        acquisitions.pointee.store(acquisitions.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+    }
+
+    /// Counts an acquisition; one in ``TraceLimits/holdSampleInterval`` is timed while recording,
     /// starting with the first, so every lock that is taken at all has a sampled hold.
     @inlinable @inline(__always)
-    func countAcquisition() {
-        let count = slots[LockSlot.acquisitions].load(ordering: .relaxed) &+ 1
-        slots[LockSlot.acquisitions].store(count, ordering: .relaxed)
-        if _slowPath(count & (TraceLimits.holdSampleInterval - 1) == 1) { startSampledHold() }
+    static func countAcquisition(_ word: UnsafeMutablePointer<Atomic<UInt32>>, _ core: LockCore) {
+        let acquisitions = slots(word) + LockSlot.acquisitions
+        let before = acquisitions.pointee.load(ordering: .relaxed)
+        acquisitions.pointee.store(before &+ 1, ordering: .relaxed)
+        if _slowPath(before & (TraceLimits.holdSampleInterval - 1) == 0) { core.startSampledHold() }
     }
+
+    @inlinable @inline(__always)
+    func countAcquisition() { LockCore.countAcquisition(word, self) }
 
     /// Counts an acquisition by the thread already holding a recursive lock (only the holder
     /// writes the slot: a plain increment, see the protocol above).
@@ -263,7 +382,8 @@ final class LockCore: @unchecked Sendable {
         slots[LockSlot.failedTryLocks].wrappingAdd(1, ordering: .relaxed)
     }
 
-    /// Times this hold (1 in 64 acquisitions) while recording.
+    /// Times this hold (1 in 64 acquisitions) while recording. Its release, which tests
+    /// `holdStart` whenever the acquisition was made while recording, accounts it.
     @usableFromInline @inline(never)
     func startSampledHold() {
         guard lockprof_is_recording() != 0 else { return }
@@ -271,16 +391,18 @@ final class LockCore: @unchecked Sendable {
     }
 
     /// Waits for the lock; returns false when `timeoutNanoseconds` (≥ 0) passed first.
-    /// `timeoutNanoseconds < 0` waits forever.
+    /// `timeoutNanoseconds < 0` waits forever. `heldWord` is the word the fast path would have
+    /// written (``LockWord``); while recording a hold taken here is timed and marked so.
     @usableFromInline @inline(never)
-    func lockContended(timeoutNanoseconds: Int64) -> Bool {
+    func lockContended(timeoutNanoseconds: Int64, heldWord: UInt32) -> Bool {
         let recording = lockprof_is_recording() != 0
         let waitStart = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
+        let spinHeldWord = recording ? heldWord | LockWord.timedFlag : heldWord
 
         // Spin briefly: most holds are shorter than a futex round trip.
         for _ in 0..<LockCore.spinLimit {
             if word.pointee.load(ordering: .relaxed) == 0,
-                word.pointee.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged
+                word.pointee.compareExchange(expected: 0, desired: spinHeldWord, ordering: .acquiring).exchanged
             {
                 acquiredAfterWait(since: waitStart, recording: recording, waiterStack: 0)
                 return true
@@ -398,11 +520,13 @@ final class LockCore: @unchecked Sendable {
         slots[LockSlot.histogram + LockCore.histogramBucket(wait)].wrappingAdd(1, ordering: .relaxed)
     }
 
-    /// Release with a timed hold or possible sleepers: account the hold, record a release that
-    /// made others wait (with the holder's stack, published for the waiter that takes over),
-    /// then release the word.
+    /// Release when the word is not what the acquisition left (a timed hold, possible sleepers,
+    /// or the recording flag changed during the hold): forget the held-lock entry if any, account
+    /// the hold, record a release that made others wait (with the holder's stack, published for
+    /// the waiter that takes over), then release the word.
     @usableFromInline @inline(never)
     func unlockSlow() {
+        forgetHeld()
         let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
         slots[LockSlot.holdStart].store(0, ordering: .relaxed)
         let holderStack = accountRelease(holdStart: holdStart)

@@ -1,4 +1,5 @@
 import LockProfFormat
+import Synchronization
 
 /// A mutual-exclusion lock that profiles itself: the drop-in replacement for `NSLock` or a
 /// `pthread_mutex_t` when you want to know who waits for it and who makes them wait.
@@ -17,12 +18,16 @@ import LockProfFormat
 /// Unlocking from a thread that does not hold it stops the program in debug builds.
 public final class ProfiledLock: Sendable {
     @usableFromInline let core: LockCore
+    /// `core.word`, kept here so that the fast paths reach the word with one load (only ever
+    /// used through atomics: `nonisolated(unsafe)` as `LockCore` is `@unchecked Sendable`).
+    @usableFromInline nonisolated(unsafe) let word: UnsafeMutablePointer<Atomic<UInt32>>
 
     /// Creates an unlocked lock.
     /// - Parameter name: How reports name the lock; by default its creation site,
     ///   `Module/File.swift:42`.
     public init(name: String? = nil, fileID: StaticString = #fileID, line: UInt = #line) {
         core = LockCore(kind: .mutex, name: name, fileID: fileID, line: line)
+        word = core.word
     }
 
     /// The name reports use for this lock.
@@ -30,16 +35,16 @@ public final class ProfiledLock: Sendable {
 
     /// Acquires the lock, waiting as long as it takes.
     @inlinable @inline(__always)
-    public func lock() { core.lock() }
+    public func lock() { _ = LockCore.lock(word, core) }
 
     /// Releases the lock. Must be called by the thread that acquired it.
     @inlinable @inline(__always)
-    public func unlock() { core.unlock() }
+    public func unlock() { LockCore.unlock(word, core) }
 
     /// Acquires the lock if it is free right now; returns whether it did. A failed attempt is
     /// counted (`failedTryLocks`), not treated as contention.
     @inlinable @inline(__always)
-    public func tryLock() -> Bool { core.tryLock() }
+    public func tryLock() -> Bool { LockCore.tryLock(word, core) != 0 }
 
     /// Acquires the lock, waiting at most `timeout`; returns false when the time ran out.
     /// A timeout is counted and, while recording, recorded with the waiter's stack.
@@ -48,19 +53,20 @@ public final class ProfiledLock: Sendable {
     }
 
     /// Runs `body` while holding the lock.
-    @inlinable
+    @inlinable @inline(__always)  // into the caller, like Mutex.withLock
     public func withLock<R>(_ body: () throws -> R) rethrows -> R {
         // No `defer`: its out-of-line block would be tail-called and hide the caller's frame
         // from the holder stack that `unlock` captures.
-        core.lock()
+        // The release expects the word this acquisition left: no second look at the flag.
+        let heldWord = LockCore.lock(word, core)
         let result: R
         do {
             result = try body()
         } catch {
-            core.unlock()
+            LockCore.unlock(word, core, heldWord: heldWord)
             throw error
         }
-        core.unlock()
+        LockCore.unlock(word, core, heldWord: heldWord)
         return result
     }
 }

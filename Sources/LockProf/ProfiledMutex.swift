@@ -1,4 +1,5 @@
 import LockProfFormat
+import Synchronization
 
 /// A value protected by a profiled lock, shaped like `Synchronization.Mutex` so that replacing
 /// `Mutex(0)` with `ProfiledMutex(0)` compiles unchanged at every call site.
@@ -23,38 +24,39 @@ public struct ProfiledMutex<Value: ~Copyable>: ~Copyable {
     }
 
     /// Runs `body` with exclusive access to the value.
-    @inlinable
+    @inlinable @inline(__always)  // into the caller, like Mutex.withLock
     public borrowing func withLock<Result: ~Copyable, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
-        storage.core.lock()
-        return try unlocking(after: body)
+        let heldWord = LockCore.lock(storage.word, storage.core)
+        return try unlocking(heldWord, after: body)
     }
 
     /// Runs `body` with exclusive access to the value if the lock is free right now; returns nil
     /// without waiting when it is not.
-    @inlinable
+    @inlinable @inline(__always)  // into the caller, like Mutex.withLock
     public borrowing func withLockIfAvailable<Result: ~Copyable, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result? {
-        guard storage.core.tryLock() else { return nil }
-        return try unlocking(after: body)
+        let heldWord = LockCore.tryLock(storage.word, storage.core)
+        guard heldWord != 0 else { return nil }
+        return try unlocking(heldWord, after: body)
     }
 
-    /// Runs `body` on the value, the lock being held, and releases the lock after it, whether
-    /// it returns or throws. No `defer`: see ProfiledLock.withLock.
+    /// Runs `body` on the value, the lock being held (its acquisition left `heldWord`), and
+    /// releases the lock after it, whether it returns or throws. No `defer`: see ProfiledLock.withLock.
     @inlinable @inline(__always)
     borrowing func unlocking<Result: ~Copyable, E: Error>(
-        after body: (inout sending Value) throws(E) -> sending Result
+        _ heldWord: UInt32, after body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
         let result: Result
         do {
             result = try body(&storage.value.pointee)
         } catch {
-            storage.core.unlock()
+            LockCore.unlock(storage.word, storage.core, heldWord: heldWord)
             throw error
         }
-        storage.core.unlock()
+        LockCore.unlock(storage.word, storage.core, heldWord: heldWord)
         return result
     }
 }
@@ -67,10 +69,13 @@ extension ProfiledMutex: @unchecked Sendable where Value: ~Copyable {}
 @usableFromInline
 final class ProfiledMutexStorage<Value: ~Copyable>: @unchecked Sendable {
     @usableFromInline let core: LockCore
+    /// `core.word`, kept here so that the fast paths reach the word with one load.
+    @usableFromInline let word: UnsafeMutablePointer<Atomic<UInt32>>
     @usableFromInline let value: UnsafeMutablePointer<Value>
 
     init(_ initialValue: consuming Value, core: LockCore) {
         self.core = core
+        word = core.word
         value = .allocate(capacity: 1)
         value.initialize(to: initialValue)
     }

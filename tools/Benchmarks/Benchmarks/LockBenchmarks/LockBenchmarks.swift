@@ -38,6 +38,7 @@ let benchmarks: @Sendable () -> Void = {
     let mutex = Mutex(0)
     let profiledLock = ProfiledCounter(name: "bench.counter")
     let profiledMutex = ProfiledMutexCounter()
+    let inlinedProfiledLock = InlinedProfiledCounter()
 
     Benchmark("uncontended pthread_mutex_t") { benchmark in
         for _ in benchmark.scaledIterations { pthreadLock.increment() }
@@ -66,6 +67,23 @@ let benchmarks: @Sendable () -> Void = {
         closure: { benchmark in
             for _ in benchmark.scaledIterations { profiledMutex.increment() }
             blackHole(profiledMutex.value)
+        }, setup: recording.start, teardown: recording.stop)
+    Benchmark("uncontended ProfiledMutex, recording off") { benchmark in
+        for _ in benchmark.scaledIterations { profiledMutex.increment() }
+        blackHole(profiledMutex.value)
+    }
+    // The rows above call `ProfiledCounter.increment()` (not inlined, like the pthread_mutex_t
+    // and NSLock counters), while `Mutex.withLock` is inlined into the loop: these rows inline
+    // ProfiledLock's lock()/unlock() into the loop the same way, to compare like with like.
+    Benchmark("uncontended ProfiledLock inlined, recording off") { benchmark in
+        for _ in benchmark.scaledIterations { inlinedProfiledLock.increment() }
+        blackHole(inlinedProfiledLock.count)
+    }
+    Benchmark(
+        "uncontended ProfiledLock inlined, recording on",
+        closure: { benchmark in
+            for _ in benchmark.scaledIterations { inlinedProfiledLock.increment() }
+            blackHole(inlinedProfiledLock.count)
         }, setup: recording.start, teardown: recording.stop)
 
     // MARK: 2- and 4-thread hammer on one lock.
@@ -145,4 +163,23 @@ final class ProfiledMutexCounter: Sendable {
     var value: Int { mutex.withLock { $0 } }
 
     @inline(__always) func increment() { mutex.withLock { $0 &+= 1 } }
+}
+
+/// A counter guarded by a ProfiledLock whose lock()/unlock() are inlined into the benchmark loop,
+/// as `Mutex.withLock` is in the `Synchronization.Mutex` rows.
+final class InlinedProfiledCounter: @unchecked Sendable {
+    private let lock = ProfiledLock(name: "bench.inlined")
+    private let storage: UnsafeMutablePointer<Int> = {
+        let storage = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        storage.initialize(to: 0)
+        return storage
+    }()
+    /// Behind a pointer like BenchmarkSupport's counters: no exclusivity check per increment.
+    var count: Int { storage.pointee }
+
+    @inline(__always) func increment() {
+        lock.lock()
+        storage.pointee &+= 1
+        lock.unlock()
+    }
 }
