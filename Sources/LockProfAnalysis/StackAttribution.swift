@@ -17,7 +17,9 @@ public enum StackAttribution {
         _ tallies: [UInt32: StackTally], totalWaitNanoseconds: UInt64
     ) -> [(stackID: UInt32, weightNanoseconds: UInt64, count: UInt64, share: Double)] {
         let captured = tallies.filter { $0.key != 0 }
-        let capturedWait = captured.values.reduce(0.0) { $0 + Double($1.waitNanoseconds) }
+        // Summed in stack-id order: a floating-point sum depends on its order, and a dictionary's
+        // order on how it was built, so equal tallies must not give different weights.
+        let capturedWait = captured.sorted { $0.key < $1.key }.reduce(0.0) { $0 + Double($1.value.waitNanoseconds) }
         let total = Double(totalWaitNanoseconds)
         let weighed = captured.map { id, tally in
             let share = capturedWait > 0 ? Double(tally.waitNanoseconds) / capturedWait : 0

@@ -52,7 +52,9 @@ public enum TraceLoader {
     /// several for a trace `lockprof merge` wrote (each process's records follow its own
     /// `process` record). Empty when the file holds no chunk at all (and no damage).
     public static func loadProcesses(path: String, progress: Progress? = nil) throws(AnalysisError) -> [ProcessTrace] {
-        try loadProcesses(path: path, progress: progress) { visit in try TraceReader.read(path: path, visit) }
+        try loadProcesses(path: path, progress: progress) { events, records in
+            try TraceReader.read(path: path, events: events, records: records)
+        }
     }
 
     /// Reads one file as one process; nil when it holds no chunk at all (and no damage).
@@ -63,8 +65,8 @@ public enum TraceLoader {
     /// Reads a trace held in memory as if it were the file `path`: for fuzzing and tests that
     /// damage a trace many times over.
     public static func load(bytes: [UInt8], path: String = "<memory>") throws(AnalysisError) -> Loaded {
-        let processes = try loadProcesses(path: path, progress: nil) { visit in
-            try TraceReader.read(bytes: bytes, path: path, visit)
+        let processes = try loadProcesses(path: path, progress: nil) { events, records in
+            try TraceReader.read(bytes: bytes, path: path, events: events, records: records)
         }
         return Loaded(processes: processes, notes: processes.isEmpty ? [.emptyTrace(path: path)] : [])
     }
@@ -75,24 +77,45 @@ public enum TraceLoader {
         try checked(path: path) { try TraceReader.read(path: path, visit) }
     }
 
+    /// A reading of one trace: its events in runs to the first closure, its other records to
+    /// the second (``TraceReader/read(path:events:records:)``).
+    typealias Reading = (
+        _ events: (ArraySlice<TraceEvent>) throws -> Void, _ records: (TraceRecord) throws -> Void
+    ) throws -> TraceReadSummary
+
     /// The processes of one trace, read by `read`: the contention and release events of each
-    /// are summed by an ``EventAccumulator`` rather than kept.
+    /// are summed by an ``EventAccumulator`` straight from the reader's runs of events, never
+    /// kept and never made into ``TraceRecord``s.
     private static func loadProcesses(
-        path: String, progress: Progress?,
-        reading read: ((TraceRecord) throws -> Void) throws -> TraceReadSummary
+        path: String, progress: Progress?, reading read: Reading
     ) throws(AnalysisError) -> [ProcessTrace] {
         var traces = [ProcessTrace(files: [path])]
         var events = [EventAccumulator()]
         var records = 0
+        var nextProgress = progressInterval
         defer { progress?(path, records) }
+        /// Counts `count` more records, telling `progress` each time a multiple of the interval is reached.
+        func count(_ count: Int) {
+            records += count
+            if records == nextProgress {
+                progress?(path, records)
+                nextProgress += progressInterval
+            }
+        }
         let summary = try checked(path: path) {
-            try read { record in
-                records += 1
-                if records % progressInterval == 0 { progress?(path, records) }
-                switch record {
-                case .contention(let contention): events[events.count - 1].add(contention)
-                case .release(let release): events[events.count - 1].add(release)
-                default:
+            try read(
+                { run in
+                    var rest = run
+                    while !rest.isEmpty {
+                        // Split at the next progress point so it is told exact multiples.
+                        let part = rest.prefix(nextProgress - records)
+                        events[events.count - 1].add(part)
+                        rest = rest.dropFirst(part.count)
+                        count(part.count)
+                    }
+                },
+                { record in
+                    count(1)
                     if case .process(let process) = record, let current = traces[traces.count - 1].process,
                         current != process
                     {
@@ -100,8 +123,7 @@ public enum TraceLoader {
                         events.append(EventAccumulator())
                     }
                     traces[traces.count - 1].add(record)
-                }
-            }
+                })
         }
         if summary.chunks == 0 { return [] }
         for index in traces.indices { events[index].fold(into: &traces[index]) }

@@ -48,36 +48,48 @@ struct DecodeFailure: Error {
 /// corrupt length can never read out of bounds or allocate without limit.
 struct ByteSource {
     let bytes: UnsafeRawBufferPointer
+    /// `bytes.count`, kept: every field checks against it, and the buffer's own count is a
+    /// subtraction behind a nil check.
+    let end: Int
     var offset: Int
 
     init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
         self.bytes = bytes
+        self.end = bytes.count
         self.offset = offset
     }
 
-    var remaining: Int { bytes.count - offset }
-    var isAtEnd: Bool { offset >= bytes.count }
+    var remaining: Int { end - offset }
+    var isAtEnd: Bool { offset >= end }
 
+    @inline(__always)
     mutating func byte() throws(DecodeFailure) -> UInt8 {
-        guard offset < bytes.count else { throw DecodeFailure(reason: "record ends early") }
+        guard offset < end else { throw DecodeFailure(reason: "record ends early") }
         defer { offset += 1 }
         return bytes[offset]
     }
 
     @inline(__always)
     mutating func varint() throws(DecodeFailure) -> UInt64 {
-        // Most varints in a trace are one byte (ids, flags) or two (small deltas and waits):
-        // take those inline.
-        if offset + 1 < bytes.count {
+        // Most varints in a trace are one byte (ids, flags), two (small deltas, stack ids) or
+        // three (waits and holds up to 2 ms): take those inline.
+        if offset < end {
             let first = bytes[offset]
             if first < 0x80 {
                 offset += 1
                 return UInt64(first)
             }
-            let second = bytes[offset + 1]
-            if second < 0x80 {
-                offset += 2
-                return UInt64(first & 0x7F) | UInt64(second) << 7
+            if offset + 2 < end {
+                let second = bytes[offset + 1]
+                if second < 0x80 {
+                    offset += 2
+                    return UInt64(first & 0x7F) | UInt64(second) << 7
+                }
+                let third = bytes[offset + 2]
+                if third < 0x80 {
+                    offset += 3
+                    return UInt64(first & 0x7F) | UInt64(second & 0x7F) << 7 | UInt64(third) << 14
+                }
             }
         }
         return try multiByteVarint()
@@ -87,7 +99,7 @@ struct ByteSource {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
-            guard offset < bytes.count else { throw DecodeFailure(reason: "record ends early") }
+            guard offset < end else { throw DecodeFailure(reason: "record ends early") }
             let byte = bytes[offset]
             offset += 1
             if shift == 63 && byte > 1 { throw DecodeFailure(reason: "varint overflows 64 bits") }
@@ -101,27 +113,37 @@ struct ByteSource {
     @inline(__always)
     mutating func varint32() throws(DecodeFailure) -> UInt32 {
         let value = try varint()
-        guard let narrow = UInt32(exactly: value) else {
-            throw DecodeFailure(reason: "value \(value) does not fit 32 bits")
-        }
+        guard let narrow = UInt32(exactly: value) else { throw Self.wideValueFailure(value) }
         return narrow
     }
 
+    @inline(__always)
     mutating func signedVarint() throws(DecodeFailure) -> Int64 {
         let raw = try varint()
         return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
     }
 
     /// A count of items that each take at least `minimumBytes`, checked against what remains.
+    @inline(__always)
     mutating func count(limit: Int, minimumBytes: Int = 1) throws(DecodeFailure) -> Int {
         let value = try varint()
-        guard value <= UInt64(limit) else {
-            throw DecodeFailure(reason: "count \(value) exceeds the limit of \(limit)")
-        }
-        guard Int(value) * minimumBytes <= remaining else {
-            throw DecodeFailure(reason: "count \(value) exceeds the bytes that remain")
+        // One comparison on the common path; the messages are built out of line.
+        guard value <= UInt64(limit), Int(value) * minimumBytes <= remaining else {
+            throw Self.countFailure(value, limit: limit)
         }
         return Int(value)
+    }
+
+    @inline(never)
+    private static func wideValueFailure(_ value: UInt64) -> DecodeFailure {
+        DecodeFailure(reason: "value \(value) does not fit 32 bits")
+    }
+
+    @inline(never)
+    private static func countFailure(_ value: UInt64, limit: Int) -> DecodeFailure {
+        value > UInt64(limit)
+            ? DecodeFailure(reason: "count \(value) exceeds the limit of \(limit)")
+            : DecodeFailure(reason: "count \(value) exceeds the bytes that remain")
     }
 
     mutating func string() throws(DecodeFailure) -> String {

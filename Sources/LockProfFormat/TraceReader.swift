@@ -28,21 +28,49 @@ public struct TraceReadSummary: Equatable, Sendable {
 ///     if case .lock(let lock) = record { print(lock.name) }
 /// }
 /// ```
+///
+/// A reader of millions of events uses ``read(path:events:records:)``, which hands the
+/// `contention` and `release` records out as plain ``TraceEvent`` values, in runs.
 public enum TraceReader {
     /// Streams the records of the trace at `path` to `visit`, in file order. Errors thrown by
     /// `visit` stop the reading and are rethrown.
     public static func read(
         path: String, _ visit: (TraceRecord) throws -> Void
     ) throws -> TraceReadSummary {
-        let stream = ByteStream(file: try PosixFile.openForReading(path: path))
-        return try read(stream: stream, path: path, visit)
+        try read(path: path, events: { run in for event in run { try visit(event.record) } }, records: visit)
     }
 
     /// Streams the records of an in-memory trace; `path` only names it in messages.
     public static func read(
         bytes: [UInt8], path: String = "<memory>", _ visit: (TraceRecord) throws -> Void
     ) throws -> TraceReadSummary {
-        try read(stream: ByteStream(bytes: bytes), path: path, visit)
+        try read(bytes: bytes, path: path, events: { run in for event in run { try visit(event.record) } }, records: visit)
+    }
+
+    /// Streams the trace at `path` in file order, as ``read(path:_:)`` does, but hands its
+    /// `contention` and `release` records to `events` as runs of plain values (consecutive
+    /// events of one chunk) and only the other records to `records`. The same records in the same
+    /// order, without a ``TraceRecord`` per event: the fast path of `lockprof report`.
+    ///
+    /// ```swift
+    /// var waits: UInt64 = 0
+    /// _ = try TraceReader.read(path: "trace.bin", events: { run in
+    ///     for case .contention(let c) in run { waits += c.waitNanoseconds }
+    /// }, records: { _ in })
+    /// ```
+    public static func read(
+        path: String, events: (ArraySlice<TraceEvent>) throws -> Void, records: (TraceRecord) throws -> Void
+    ) throws -> TraceReadSummary {
+        let stream = ByteStream(file: try PosixFile.openForReading(path: path))
+        return try read(stream: stream, path: path, events: events, records: records)
+    }
+
+    /// ``read(path:events:records:)`` of an in-memory trace; `path` only names it in messages.
+    public static func read(
+        bytes: [UInt8], path: String = "<memory>", events: (ArraySlice<TraceEvent>) throws -> Void,
+        records: (TraceRecord) throws -> Void
+    ) throws -> TraceReadSummary {
+        try read(stream: ByteStream(bytes: bytes), path: path, events: events, records: records)
     }
 
     /// Reads every record of the trace at `path` into memory. Convenient for tests and small traces.
@@ -53,13 +81,14 @@ public enum TraceReader {
     }
 
     private static func read(
-        stream: ByteStream, path: String, _ visit: (TraceRecord) throws -> Void
+        stream: ByteStream, path: String, events: (ArraySlice<TraceEvent>) throws -> Void,
+        records: (TraceRecord) throws -> Void
     ) throws -> TraceReadSummary {
         var summary = TraceReadSummary(path: path)
         try readFileHeader(stream, path: path)
         var previousSequence: UInt64?
         var damageAtLastGoodChunk = 0
-        var records: [TraceRecord] = []
+        var chunk = DecodedChunk()
 
         while true {
             let chunkStart = stream.position
@@ -111,9 +140,8 @@ public enum TraceReader {
             if let previous = previousSequence, sequence > previous + 1, summary.damage.count == damageAtLastGoodChunk {
                 summary.damage.append(.missingChunks(afterSequence: previous, nextSequence: sequence))
             }
-            records.removeAll(keepingCapacity: true)
             let failure = stream.withBytes(TraceFileLayout.chunkHeaderSize..<total) {
-                decodeRecords($0, expectedCount: recordCount, into: &records)
+                chunk.decode($0, expectedCount: recordCount)
             }
             stream.advance(total)
             if let failure {
@@ -123,8 +151,8 @@ public enum TraceReader {
             previousSequence = sequence
             damageAtLastGoodChunk = summary.damage.count
             summary.chunks += 1
-            summary.records += records.count
-            for record in records { try visit(record) }
+            summary.records += chunk.count
+            try chunk.deliver(events: events, records: records)
         }
         summary.bytes = stream.position
         return summary
@@ -155,42 +183,19 @@ public enum TraceReader {
         stream.advance(1)
         try stream.skip(toNext: TraceFileLayout.chunkMagic)
     }
-
-    /// Decodes a chunk's payload completely before any record is visited, so a chunk counts
-    /// whole or not at all.
-    private static func decodeRecords(
-        _ payload: UnsafeRawBufferPointer, expectedCount: Int, into records: inout [TraceRecord]
-    ) -> DecodeFailure? {
-        var source = ByteSource(payload)
-        var clock = ChunkClock()
-        do {
-            while !source.isAtEnd {
-                let rawTag = try source.byte()
-                let length = try source.count(limit: TraceLimits.maximumChunkBytes)
-                let end = source.offset + length
-                if let tag = RecordTag(rawValue: rawTag) {
-                    var body = ByteSource(UnsafeRawBufferPointer(rebasing: payload[..<end]), offset: source.offset)
-                    do {
-                        records.append(try TraceRecord.decodeBody(tag: tag, from: &body, clock: &clock))
-                    } catch {
-                        return DecodeFailure(reason: "record \(records.count) (tag \(rawTag)): \(error.reason)")
-                    }
-                }
-                source.offset = end
-            }
-        } catch {
-            return DecodeFailure(reason: "record \(records.count): \(error.reason)")
-        }
-        return nil
-    }
 }
 
 /// A forward-only window over a file or an array, refilled in blocks; never holds more than the
 /// largest chunk plus one block.
+///
+/// A file is read straight into `buffer` (no staging copy): `buffer[start..<filled]` is what has
+/// been read and not yet passed; a refill moves that to the front and reads after it. The array
+/// only grows (zero-filled once) when a chunk needs more than it has.
 final class ByteStream {
     private let file: PosixFile?
     private var buffer: [UInt8]
     private var start = 0
+    private var filled: Int
     private var reachedEnd: Bool
     /// Absolute file offset of `buffer[start]`.
     private(set) var position: UInt64 = 0
@@ -199,16 +204,18 @@ final class ByteStream {
     init(file: PosixFile) {
         self.file = file
         self.buffer = []
+        self.filled = 0
         self.reachedEnd = false
     }
 
     init(bytes: [UInt8]) {
         self.file = nil
         self.buffer = bytes
+        self.filled = bytes.count
         self.reachedEnd = true
     }
 
-    private var available: Int { buffer.count - start }
+    private var available: Int { filled - start }
 
     /// Makes up to `count` bytes available from the current position; returns how many are.
     func ensure(_ count: Int) throws -> Int {
@@ -218,18 +225,18 @@ final class ByteStream {
 
     private func refill(wanting count: Int) throws {
         guard let file else { reachedEnd = true; return }
-        if start > 0 {
-            buffer.removeSubrange(0..<start)
-            start = 0
+        let unread = available
+        let want = max(count - unread, Self.block)
+        if buffer.count < unread + want { buffer += repeatElement(0, count: unread + want - buffer.count) }
+        let start = self.start
+        let got = try buffer.withUnsafeMutableBytes { raw in
+            // Overlapping moves are allowed (memmove).
+            if start > 0 { raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: unread) }
+            return try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[unread...]), count: want)
         }
-        let want = max(count - buffer.count, Self.block)
-        // Read into fresh uninitialized storage and append what arrived: no zero-filling of a
-        // block that a small file never uses.
-        let block = try [UInt8](unsafeUninitializedCapacity: want) { raw, initialized in
-            initialized = try file.read(into: UnsafeMutableRawBufferPointer(raw), count: want)
-        }
-        buffer.append(contentsOf: block)
-        if block.isEmpty { reachedEnd = true }
+        self.start = 0
+        filled = unread + got
+        if got == 0 { reachedEnd = true }
     }
 
     func advance(_ count: Int) {

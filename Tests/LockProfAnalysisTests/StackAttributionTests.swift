@@ -74,4 +74,23 @@ let accountRun: [TraceRecord] = [
         #expect(weighed.map(\.stackID) == [7])
         #expect(weighed.map(\.weightNanoseconds) == [600])
     }
+
+    @Test func equalTalliesBuiltInAnotherOrderWeighTheSame() {
+        // Waits of very different sizes, so a floating-point sum in another order differs in its
+        // last bits; the two dictionaries hold the same tallies, inserted in opposite orders.
+        let ids = Array(UInt32(1)...3_000)
+        func tally(_ id: UInt32) -> StackTally {
+            StackTally(count: 1, waitNanoseconds: id % 3 == 0 ? UInt64.max / 7 + UInt64(id) : UInt64(id) * 1_234_567)
+        }
+        var ascending: [UInt32: StackTally] = [:]
+        for id in ids { ascending[id] = tally(id) }
+        var descending: [UInt32: StackTally] = [:]
+        for id in ids.reversed() { descending[id] = tally(id) }
+        #expect(ascending == descending)
+        let a = StackAttribution.weigh(ascending, totalWaitNanoseconds: .max)
+        let b = StackAttribution.weigh(descending, totalWaitNanoseconds: .max)
+        #expect(a.map(\.stackID) == b.map(\.stackID))
+        #expect(a.map(\.share) == b.map(\.share))
+        #expect(a.map(\.weightNanoseconds) == b.map(\.weightNanoseconds))
+    }
 }
