@@ -26,7 +26,8 @@ import Synchronization
 //      for an early drain (``CollectorWakeup``: never blocks) and set wakeMark = tail +
 //      fillMark / 4, so a collector that does not come is asked again before the ring is full;
 //      else set wakeMark = cachedHead + fillMark, the first tail at which the ring could be half
-//      full. So step 4 runs about once per fillMark / 4 words written, not per event.
+//      full. So step 4 runs rarely: at most about once per head the consumer publishes, or per
+//      fillMark / 4 words while the ring stays past half full; never per event.
 // Consumer:
 //   1. t = tail.load(acquiring); read words head … t − 1 with plain loads (in place, or copied
 //      out when an event wraps around the end of storage).
@@ -49,7 +50,7 @@ final class ThreadRing: @unchecked Sendable {
     // @unchecked Sendable: `storage` and the producer-side fields are touched only by the owning
     // thread and the collector, following the protocol above.
 
-    /// Words per ring: 512 KiB, about 21 800 events without stacks (3 words each); drained every
+    /// Words per ring: 512 KiB, 21 845 events without stacks (3 words each); drained every
     /// 2 ms, or earlier when the ring passes ``fillMark``.
     static let capacity = 1 << 16
     private static let mask = UInt64(capacity - 1)
