@@ -22,6 +22,18 @@ struct ByteCursor {
 
     @inline(__always)
     mutating func varint(_ value: UInt64) {
+        // Most fields of an event are one byte (ids, flags) or two (small deltas and waits).
+        if value < 0x80 {
+            position.pointee = UInt8(truncatingIfNeeded: value)
+            position += 1
+            return
+        }
+        if value < 0x4000 {
+            position[0] = UInt8(truncatingIfNeeded: value) | 0x80
+            position[1] = UInt8(truncatingIfNeeded: value >> 7)
+            position += 2
+            return
+        }
         var value = value
         while value >= 0x80 {
             position.pointee = UInt8(truncatingIfNeeded: value) | 0x80

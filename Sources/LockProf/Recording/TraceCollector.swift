@@ -36,7 +36,9 @@ final class TraceCollector {
     private var modules: [UInt32: ModuleRecord] = [:]
     private var frames: [UInt64: Frame] = [:]
     /// Set once a write failed: recording has stopped, later calls do nothing.
-    @exclusivity(unchecked) private(set) var failure: TraceError?
+    private(set) var failure: TraceError?
+    /// `failure != nil`, as a flag: testing the optional error per event copied and released it.
+    @exclusivity(unchecked) private var failed = false
 
     /// `baselines` and `dropBaselines` are the locks' counters and the rings' drop counts when
     /// the session started: the trace reports what happened since.
@@ -66,7 +68,7 @@ final class TraceCollector {
         var finished: [ThreadRing] = []
         for ring in rings {
             let exited = ring.exited.load(ordering: .acquiring)
-            if recording && failure == nil {
+            if recording && !failed {
                 write(eventsOf: ring)
             } else {
                 ring.drain { _ in }
@@ -115,7 +117,7 @@ final class TraceCollector {
     private func write(eventsOf ring: ThreadRing) {
         let thread = ring.serial
         ring.drain { event in
-            guard failure == nil else { return }
+            guard !failed else { return }
             switch event.kind {
             case .contention:
                 writeThreadRecordIfNeeded(ring)
@@ -265,6 +267,7 @@ final class TraceCollector {
     /// trace keeps every chunk written before the failure.
     private func fail(_ error: TraceError) {
         failure = error
+        failed = true
         lockprof_set_recording(0)
         fputsStandardError("lockprof: recording stopped: \(error)\n")
     }
