@@ -140,16 +140,28 @@ def main():
 
     drain = read(directory, "drain.txt")
     if drain:
+        # Pipeline lines: "pipeline TARGET seconds produced received dropped produced/s received/s
+        # cpu-ms runqueue-ms ns/event wakeups load"; hammer lines start with a digit.
+        pipeline = [l.split() for l in drain.strip().split("\n") if l.startswith("pipeline ") and l.split()[1].isdigit()]
+        if pipeline:
+            clean = [float(l[6]) for l in pipeline if l[5] == "0"]
+            best_clean = max(clean, default=None)
+            fastest = max(pipeline, key=lambda l: float(l[7]))
+            text = (f"{best_clean:,.0f}/s without drops" if best_clean is not None else "no rate without drops") + \
+                f"; highest {float(fastest[7]):,.0f}/s received ({int(fastest[5]) / max(int(fastest[3]), 1):.1%} dropped)"
+            rows.append(("drain: events/s two producer threads sustain (recording path, no lock)", text, "≥ 10 M/s, no drops",
+                         verdict(best_clean is not None and best_clean >= 10e6)))
+            costs = [float(l[10]) for l in pipeline if int(l[4]) >= 100_000]
+            if costs:
+                rows.append(("  collector: CPU ns per event (median of rates with ≥ 10⁵ events)", f"{statistics.median(costs):.1f} ns", "-", "stated"))
         lines = [l.split() for l in drain.strip().split("\n")[1:] if l and l[0].isdigit()]
-        best_clean = max((float(l[6]) for l in lines if l[5] == "0"), default=None)
-        best = max(lines, key=lambda l: float(l[6]))
-        dropped_share = int(best[5]) / max(int(best[3]), 1)
-        text = (f"{best_clean:,.0f}/s without drops" if best_clean is not None else "no configuration without drops") + \
-            f"; highest {float(best[6]):,.0f}/s received ({dropped_share:.1%} dropped)"
-        rows.append(("drain: events/s two contending producers sustain", text, "≥ 10 M/s, no drops", verdict(best_clean is not None and best_clean >= 10e6)))
-        capacities = [float(l[11]) for l in lines if len(l) > 11 and int(l[4]) >= 100_000]
-        if capacities:
-            rows.append(("  collector: events per second of its CPU time (runs ≥ 10⁵ events)", f"{max(capacities) / 1e6:.1f} M/s", "-", "stated"))
+        if lines:
+            best_clean = max((float(l[6]) for l in lines if l[5] == "0"), default=None)
+            best = max(lines, key=lambda l: float(l[6]))
+            dropped_share = int(best[5]) / max(int(best[3]), 1)
+            text = (f"{best_clean:,.0f}/s without drops" if best_clean is not None else "no configuration without drops") + \
+                f"; highest {float(best[6]):,.0f}/s received ({dropped_share:.1%} dropped)"
+            rows.append(("drain: events/s two threads hammering one lock produce", text, "-", "stated"))
 
     print()
     width = max(len(r[0]) for r in rows)

@@ -30,6 +30,21 @@ struct ByteSink {
         bytes.append(contentsOf: utf8)
     }
 
+    /// Appends what `body` writes through a ``ByteCursor``, which may write at most
+    /// `maximumBytes`.
+    mutating func withCursor(maximumBytes: Int, _ body: (inout ByteCursor) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: maximumBytes))
+        let written = bytes.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress! + start
+            var cursor = ByteCursor(base)
+            body(&cursor)
+            return cursor.position - base
+        }
+        precondition(written <= maximumBytes, "a body overran its maximum size")
+        bytes.removeLast(maximumBytes - written)
+    }
+
     mutating func fixed32(_ value: UInt32) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }

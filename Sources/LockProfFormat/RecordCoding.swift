@@ -34,6 +34,49 @@ struct ChunkClock {
     }
 }
 
+// The bodies of the records written once per event. They are encoded field by field from their
+// values (no record built first) by the runtime's collector through ``ChunkEncoder``, and from a
+// record by ``TraceRecord/encodeBody(into:clock:)``: this is their one definition.
+
+extension ContentionRecord {
+    /// Bytes of the longest body: four 32-bit varints (5 each), a zigzag time delta and a wait
+    /// (10 each), the flag byte. Less than 128, so the record's length is always one byte.
+    static let maximumBodyBytes = 4 * 5 + 2 * ByteCursor.maximumVarintBytes + 1
+
+    @inline(__always)
+    static func encodeBody(
+        lockID: UInt32, threadID: UInt32, timeNanoseconds: UInt64, waitNanoseconds: UInt64, waiterStackID: UInt32,
+        holderStackID: UInt32, timedOut: Bool, into cursor: inout ByteCursor, clock: inout ChunkClock
+    ) {
+        cursor.varint(lockID)
+        cursor.varint(threadID)
+        cursor.signedVarint(clock.delta(to: timeNanoseconds))
+        cursor.varint(waitNanoseconds)
+        cursor.varint(waiterStackID)
+        cursor.varint(holderStackID)
+        cursor.byte(timedOut ? 1 : 0)
+    }
+}
+
+extension ReleaseRecord {
+    /// Bytes of the longest body: three 32-bit varints (5 each), a zigzag time delta and a hold
+    /// (10 each), the flag byte. Less than 128, so the record's length is always one byte.
+    static let maximumBodyBytes = 3 * 5 + 2 * ByteCursor.maximumVarintBytes + 1
+
+    @inline(__always)
+    static func encodeBody(
+        lockID: UInt32, threadID: UInt32, timeNanoseconds: UInt64, holdNanoseconds: UInt64, holderStackID: UInt32,
+        holdMeasuredFromAcquisition: Bool, into cursor: inout ByteCursor, clock: inout ChunkClock
+    ) {
+        cursor.varint(lockID)
+        cursor.varint(threadID)
+        cursor.signedVarint(clock.delta(to: timeNanoseconds))
+        cursor.varint(holdNanoseconds)
+        cursor.varint(holderStackID)
+        cursor.byte(holdMeasuredFromAcquisition ? 1 : 0)
+    }
+}
+
 extension TraceRecord {
     var tag: RecordTag {
         switch self {
@@ -89,20 +132,19 @@ extension TraceRecord {
             sink.string(r.file ?? "")
             sink.varint(r.line ?? 0)
         case .contention(let r):
-            sink.varint(r.lockID)
-            sink.varint(r.threadID)
-            sink.signedVarint(clock.delta(to: r.timeNanoseconds))
-            sink.varint(r.waitNanoseconds)
-            sink.varint(r.waiterStackID)
-            sink.varint(r.holderStackID)
-            sink.byte(r.timedOut ? 1 : 0)
+            sink.withCursor(maximumBytes: ContentionRecord.maximumBodyBytes) { cursor in
+                ContentionRecord.encodeBody(
+                    lockID: r.lockID, threadID: r.threadID, timeNanoseconds: r.timeNanoseconds,
+                    waitNanoseconds: r.waitNanoseconds, waiterStackID: r.waiterStackID, holderStackID: r.holderStackID,
+                    timedOut: r.timedOut, into: &cursor, clock: &clock)
+            }
         case .release(let r):
-            sink.varint(r.lockID)
-            sink.varint(r.threadID)
-            sink.signedVarint(clock.delta(to: r.timeNanoseconds))
-            sink.varint(r.holdNanoseconds)
-            sink.varint(r.holderStackID)
-            sink.byte(r.holdMeasuredFromAcquisition ? 1 : 0)
+            sink.withCursor(maximumBytes: ReleaseRecord.maximumBodyBytes) { cursor in
+                ReleaseRecord.encodeBody(
+                    lockID: r.lockID, threadID: r.threadID, timeNanoseconds: r.timeNanoseconds,
+                    holdNanoseconds: r.holdNanoseconds, holderStackID: r.holderStackID,
+                    holdMeasuredFromAcquisition: r.holdMeasuredFromAcquisition, into: &cursor, clock: &clock)
+            }
         case .lockStatistics(let r):
             sink.varint(r.lockID)
             sink.varint(r.acquisitions)

@@ -16,7 +16,9 @@ public final class TraceWriter {
     /// Where the trace goes.
     public let path: String
     private var file: PosixFile?
-    private var encoder = ChunkEncoder()
+    // Unchecked: the writer is used by one thread at a time (see above), and the collector
+    // appends millions of events a second through it.
+    @exclusivity(unchecked) private var encoder = ChunkEncoder()
     private var nextSequence: UInt64 = 0
 
     /// Bytes written to the file so far (header and complete chunks).
@@ -36,6 +38,30 @@ public final class TraceWriter {
     /// Buffers a record, writing the chunk when it is full.
     public func append(_ record: TraceRecord) throws(TraceError) {
         encoder.append(record)
+        if encoder.payloadByteCount >= Self.targetChunkBytes { try flush() }
+    }
+
+    /// Buffers a `contention` record given by its fields (no ``ContentionRecord`` built: the
+    /// runtime's collector writes one per event), writing the chunk when it is full.
+    public func appendContention(
+        lockID: UInt32, threadID: UInt32, timeNanoseconds: UInt64, waitNanoseconds: UInt64, waiterStackID: UInt32,
+        holderStackID: UInt32, timedOut: Bool
+    ) throws(TraceError) {
+        encoder.appendContention(
+            lockID: lockID, threadID: threadID, timeNanoseconds: timeNanoseconds, waitNanoseconds: waitNanoseconds,
+            waiterStackID: waiterStackID, holderStackID: holderStackID, timedOut: timedOut)
+        if encoder.payloadByteCount >= Self.targetChunkBytes { try flush() }
+    }
+
+    /// Buffers a `release` record given by its fields (no ``ReleaseRecord`` built), writing the
+    /// chunk when it is full.
+    public func appendRelease(
+        lockID: UInt32, threadID: UInt32, timeNanoseconds: UInt64, holdNanoseconds: UInt64, holderStackID: UInt32,
+        holdMeasuredFromAcquisition: Bool
+    ) throws(TraceError) {
+        encoder.appendRelease(
+            lockID: lockID, threadID: threadID, timeNanoseconds: timeNanoseconds, holdNanoseconds: holdNanoseconds,
+            holderStackID: holderStackID, holdMeasuredFromAcquisition: holdMeasuredFromAcquisition)
         if encoder.payloadByteCount >= Self.targetChunkBytes { try flush() }
     }
 

@@ -26,12 +26,12 @@ enum Recorder {
     ) {
         guard let ring = currentRing() else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 5) { words in
-            words[0] = RingEvent.header(kind: .contention, length: 5, flag: timedOut, lockID: lockID)
             words[1] = time
             words[2] = wait
-            words[3] = waiterStack
-            words[4] = holderStack
-            _ = ring._withUnsafeGuaranteedRef { $0.write(UnsafeBufferPointer(words)) }
+            var header: UInt64 = 0
+            let length = RingEvent.appendStacks(waiterStack, holderStack, to: words, fixed: 2, header: &header)
+            words[0] = header | RingEvent.header(kind: .contention, length: length, flag: timedOut, lockID: lockID)
+            _ = ring._withUnsafeGuaranteedRef { $0.write(UnsafeBufferPointer(rebasing: words[0..<length])) }
         }
     }
 
@@ -40,11 +40,12 @@ enum Recorder {
     ) {
         guard let ring = currentRing() else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 4) { words in
-            words[0] = RingEvent.header(kind: .release, length: 4, flag: measuredFromAcquisition, lockID: lockID)
             words[1] = time
             words[2] = hold
-            words[3] = holderStack
-            _ = ring._withUnsafeGuaranteedRef { $0.write(UnsafeBufferPointer(words)) }
+            var header: UInt64 = 0
+            let length = RingEvent.appendStacks(holderStack, 0, to: words, fixed: 2, header: &header)
+            words[0] = header | RingEvent.header(kind: .release, length: length, flag: measuredFromAcquisition, lockID: lockID)
+            _ = ring._withUnsafeGuaranteedRef { $0.write(UnsafeBufferPointer(rebasing: words[0..<length])) }
         }
     }
 

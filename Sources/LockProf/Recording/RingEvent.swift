@@ -2,9 +2,11 @@
 /// collector turns these into trace records.
 ///
 /// ```
-/// header  kind (bits 0–7) | length in words (8–15) | flag (16) | lock id (32–63)
-/// contention  header(flag: timed out), time, wait, waiter stack hash, holder stack hash
-/// release     header(flag: hold measured from acquisition), time, hold, holder stack hash
+/// header  kind (bits 0–7) | length in words (8–15) | flag (16) | stack present (17, 18) | lock id (32–63)
+/// contention  header(flag: timed out; 17: waiter stack, 18: holder stack), time, wait,
+///             [waiter stack hash], [holder stack hash]
+/// release     header(flag: hold measured from acquisition; 17: holder stack), time, hold,
+///             [holder stack hash]
 /// stack       header(lock id unused), hash, frames…   (1 ≤ frames ≤ 64)
 /// lockOrder   header(lock id: the lock being acquired), id of a lock held, acquiring stack hash
 /// ```
@@ -17,6 +19,46 @@ struct RingEvent {
     }
 
     static let maximumWords = 2 + 64
+
+    /// Header bits saying that the first and the second optional stack hash follow the fixed
+    /// words. A stack hash is 0 ("not captured") for most events — captures are budgeted — and
+    /// is then left out, so a ring holds more events: 3 words instead of 4 or 5.
+    static let firstStackPresent: UInt64 = 1 << 17
+    static let secondStackPresent: UInt64 = 1 << 18
+
+    /// Writes an event with `fixed` words already in `words[1..<1 + fixed]`, appending the nonzero
+    /// stack hashes among `first` and `second`; returns its length in words (header included).
+    @inline(__always)
+    static func appendStacks(
+        _ first: UInt64, _ second: UInt64, to words: UnsafeMutableBufferPointer<UInt64>, fixed: Int, header: inout UInt64
+    ) -> Int {
+        var length = 1 + fixed
+        if first != 0 {
+            words[length] = first
+            length += 1
+            header |= firstStackPresent
+        }
+        if second != 0 {
+            words[length] = second
+            length += 1
+            header |= secondStackPresent
+        }
+        return length
+    }
+
+    /// The optional stack hashes after `fixed` words (0 for one left out).
+    @inline(__always)
+    func stacks(afterFixed fixed: Int) -> (first: UInt64, second: UInt64) {
+        var index = 1 + fixed
+        var first: UInt64 = 0
+        var second: UInt64 = 0
+        if words[0] & RingEvent.firstStackPresent != 0 {
+            first = words[index]
+            index += 1
+        }
+        if words[0] & RingEvent.secondStackPresent != 0 { second = words[index] }
+        return (first, second)
+    }
 
     let words: UnsafeBufferPointer<UInt64>
 

@@ -21,27 +21,43 @@ import Synchronization
 //      count a drop and return (never wait, never allocate).
 //   2. write the n words with plain stores at tail … tail + n − 1.
 //   3. tail.store(tail + n, releasing).
+//   4. only when tail has passed wakeMark (a producer-only position): cachedHead =
+//      head.load(acquiring); if tail − cachedHead ≥ fillMark (half the ring), ask the collector
+//      for an early drain (``CollectorWakeup``: never blocks) and set wakeMark = tail +
+//      fillMark / 4, so a collector that does not come is asked again before the ring is full;
+//      else set wakeMark = cachedHead + fillMark, the first tail at which the ring could be half
+//      full. So step 4 runs rarely: at most about once per head the consumer publishes, or per
+//      fillMark / 4 words while the ring stays past half full; never per event.
 // Consumer:
-//   1. t = tail.load(acquiring); read words head … t − 1 with plain loads.
-//   2. head.store(t, releasing).
+//   1. t = tail.load(acquiring); read words head … t − 1 with plain loads (in place, or copied
+//      out when an event wraps around the end of storage).
+//   2. head.store(p, releasing) for the position p after the last word read: after every
+//      capacity / 8 words read, so a long drain frees space early, and at the end (p = t).
 //
 // Why it is enough: the releasing store of tail in producer step 3 synchronizes with the
 // acquiring load in consumer step 1, so the words written in step 2 are visible before they are
-// read. Symmetrically, the consumer's reads happen before its releasing store of head, which the
-// producer acquires before reusing those slots, so a slot is never overwritten while being read.
+// read. Symmetrically, the consumer's reads of the words before p happen before its releasing
+// store of head = p, which the producer acquires (steps 1 and 4) before reusing those slots, so a
+// slot is never overwritten while being read. Step 4 reads head the same way as step 1 and only
+// moves cachedHead forward to a position the consumer published, so step 1 stays correct.
 // Indices are UInt64 stream positions that never wrap in practice (2^64 words).
 //
 // Events are variable-length: the first word is a header (kind in bits 0–7, length in words in
-// bits 8–15, a flag in bit 16, lock id in bits 32–63). See ``RingEvent``.
+// bits 8–15, flags in bits 16–18, lock id in bits 32–63). See ``RingEvent``.
 
 /// A thread's lock-free event ring. One of the few types with unsafe code; see the protocol above.
 final class ThreadRing: @unchecked Sendable {
     // @unchecked Sendable: `storage` and the producer-side fields are touched only by the owning
     // thread and the collector, following the protocol above.
 
-    /// Words per ring: 256 KiB, about 5 000 contended acquisitions; drained every 2 ms.
-    static let capacity = 1 << 15
+    /// Words per ring: 512 KiB, 21 845 events without stacks (3 words each); drained every
+    /// 2 ms, or earlier when the ring passes ``fillMark``.
+    static let capacity = 1 << 16
     private static let mask = UInt64(capacity - 1)
+    /// Fill (in words) at which the producer asks the collector for an early drain.
+    static let fillMark = UInt64(capacity / 2)
+    /// The consumer publishes `head` after reading this many words, even mid-drain.
+    private static let publishEvery = UInt64(capacity / 8)
 
     private let storage: UnsafeMutablePointer<UInt64>
     private let tail = Atomic<UInt64>(0)
@@ -53,6 +69,8 @@ final class ThreadRing: @unchecked Sendable {
     // Producer-only state.
     private var cachedHead: UInt64 = 0
     private var producerTail: UInt64 = 0
+    /// The tail past which step 4 of the protocol looks at the fill again.
+    private var wakeMark: UInt64 = ThreadRing.fillMark
     /// Stack hashes this thread has already written into the ring (open addressing, no growth).
     private let seenStacks: UnsafeMutablePointer<UInt64>
     private static let seenCapacity = 1024
@@ -104,7 +122,20 @@ final class ThreadRing: @unchecked Sendable {
         }
         producerTail &+= count
         tail.store(producerTail, ordering: .releasing)
+        if _slowPath(producerTail >= wakeMark) { passedWakeMark() }
         return true
+    }
+
+    /// Step 4 of the protocol: asks for an early drain when the ring is at least half full.
+    @inline(never)
+    private func passedWakeMark() {
+        cachedHead = head.load(ordering: .acquiring)
+        if producerTail &- cachedHead >= ThreadRing.fillMark {
+            CollectorWakeup.wake()
+            wakeMark = producerTail &+ ThreadRing.fillMark / 4
+        } else {
+            wakeMark = cachedHead &+ ThreadRing.fillMark
+        }
     }
 
     /// Whether the capture budget allows one more stack now (and spends it).
@@ -154,19 +185,35 @@ final class ThreadRing: @unchecked Sendable {
     /// Events dropped so far because the ring was full.
     var dropped: UInt64 { droppedEvents.load(ordering: .relaxed) }
 
-    /// Hands every complete event written so far to `visit`, oldest first, then frees their space.
+    /// Which collector wrote this thread's `thread` record into its trace (0: none yet).
+    /// Collector only: lets it check per event with one compare instead of a set lookup.
+    var threadRecordWriter: UInt32 = 0
+
+    /// Hands every complete event written so far to `visit`, oldest first, and frees their space.
+    /// The event's words are valid only during the call.
+    @inline(__always)
     func drain(_ visit: (RingEvent) -> Void) {
         var position = head.load(ordering: .relaxed)
+        var published = position
         let end = tail.load(ordering: .acquiring)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: RingEvent.maximumWords) { scratch in
             while position < end {
-                let header = storage[Int(position & ThreadRing.mask)]
-                let length = RingEvent.length(ofHeader: header)
-                for offset in 0..<length {
-                    scratch[offset] = storage[Int((position &+ UInt64(offset)) & ThreadRing.mask)]
+                let index = Int(position & ThreadRing.mask)
+                let length = RingEvent.length(ofHeader: storage[index])
+                if _fastPath(index + length <= ThreadRing.capacity) {
+                    visit(RingEvent(words: UnsafeBufferPointer(start: storage + index, count: length)))
+                } else {
+                    // The event wraps around the end of storage: copy it out in one piece.
+                    for offset in 0..<length {
+                        scratch[offset] = storage[Int((position &+ UInt64(offset)) & ThreadRing.mask)]
+                    }
+                    visit(RingEvent(words: UnsafeBufferPointer(rebasing: scratch[0..<length])))
                 }
-                visit(RingEvent(words: UnsafeBufferPointer(rebasing: scratch[0..<length])))
                 position &+= UInt64(length)
+                if _slowPath(position &- published >= ThreadRing.publishEvery) {
+                    head.store(position, ordering: .releasing)
+                    published = position
+                }
             }
         }
         head.store(position, ordering: .releasing)

@@ -1,5 +1,6 @@
 import CLockProfSupport
 import LockProfFormat
+import Synchronization
 
 /// Turns what the rings and the lock registry hold into trace records and writes them.
 /// Used by one thread at a time: the collector thread while the session runs, then `stop()`.
@@ -9,21 +10,35 @@ import LockProfFormat
 /// first met. A stack's frames are resolved to module-relative offsets when its definition
 /// arrives; an event may name a stack whose definition comes later in the same or the next
 /// drain (another thread's ring), so ids are assigned on first sight of either.
+///
+/// Per event it does no hashing and no allocation: a ring remembers whether this collector wrote
+/// its thread record (``ThreadRing/threadRecordWriter``), written lock records are bits indexed by
+/// lock id, stack hashes map to ids through an open-addressing table (``StackIDTable``), and the
+/// event is encoded field by field into the writer's chunk.
 final class TraceCollector {
+    /// Numbers collectors (1, 2, …), so a ring can tell which collector wrote its thread record.
+    private static let collectorNumbers = Atomic<UInt32>(0)
+
     private let writer: TraceWriter
     private let sessionStart: UInt64
+    private let number = TraceCollector.collectorNumbers.wrappingAdd(1, ordering: .relaxed).newValue
     private var baselines: [UInt32: LockCounters]
-    private var writtenLocks: Set<UInt32> = []
-    private var writtenThreads: Set<UInt32> = []
+    // The fields read or changed per event are `@exclusivity(unchecked)`: the collector is used by
+    // one thread at a time (above), and the dynamic exclusivity check of a class's stored property
+    // (swift_beginAccess) cost more than the rest of an event's bookkeeping.
+    /// Bit `id & 63` of word `id >> 6` is set once lock `id`'s record is written.
+    @exclusivity(unchecked) private var writtenLocks: [UInt64] = []
     /// Lock-order pairs written, `held << 32 | acquired`.
     private var writtenLockOrders: Set<UInt64> = []
     private var dropBaselines: [UInt32: UInt64] = [:]
-    private var stackIDs: [UInt64: UInt32] = [:]
+    @exclusivity(unchecked) private var stackIDs = StackIDTable()
     private var moduleIDs: [String: UInt32] = [:]
     private var modules: [UInt32: ModuleRecord] = [:]
     private var frames: [UInt64: Frame] = [:]
     /// Set once a write failed: recording has stopped, later calls do nothing.
     private(set) var failure: TraceError?
+    /// `failure != nil`, as a flag: testing the optional error per event copied and released it.
+    @exclusivity(unchecked) private var failed = false
 
     /// `baselines` and `dropBaselines` are the locks' counters and the rings' drop counts when
     /// the session started: the trace reports what happened since.
@@ -53,8 +68,10 @@ final class TraceCollector {
         var finished: [ThreadRing] = []
         for ring in rings {
             let exited = ring.exited.load(ordering: .acquiring)
-            ring.drain { event in
-                if recording && failure == nil { convert(event, from: ring) }
+            if recording && !failed {
+                write(eventsOf: ring)
+            } else {
+                ring.drain { _ in }
             }
             if exited { finished.append(ring) }
         }
@@ -74,7 +91,7 @@ final class TraceCollector {
         // A dead lock's final counts and record are in the trace now: forget it, so memory follows
         // the live locks. A late event naming it finds no identity and writes no second record.
         for (identity, _) in retired {
-            writtenLocks.remove(identity.lockID)
+            forgetLockRecord(identity.lockID)
             baselines.removeValue(forKey: identity.lockID)
         }
         write(.checkpoint(CheckpointRecord(timeNanoseconds: lockprof_now_ns())))
@@ -92,50 +109,61 @@ final class TraceCollector {
         do { try writer.close() } catch { fail(error) }
     }
 
-    // MARK: Conversion
+    // MARK: Events
 
-    private func convert(_ event: RingEvent, from ring: ThreadRing) {
-        guard let kind = event.kind else { return }
-        switch kind {
-        case .stack:
-            defineStack(hash: event[1], addresses: UnsafeBufferPointer(rebasing: event.words[2...]))
-        case .contention:
-            writeThreadRecordIfNeeded(ring)
-            writeLockRecordIfNeeded(event.lockID)
-            write(
-                .contention(
-                    ContentionRecord(
-                        lockID: event.lockID, threadID: ring.serial, timeNanoseconds: event[1], waitNanoseconds: event[2],
-                        waiterStackID: stackID(event[3]), holderStackID: stackID(event[4]), timedOut: event.flag)))
-        case .release:
-            writeThreadRecordIfNeeded(ring)
-            writeLockRecordIfNeeded(event.lockID)
-            write(
-                .release(
-                    ReleaseRecord(
-                        lockID: event.lockID, threadID: ring.serial, timeNanoseconds: event[1], holdNanoseconds: event[2],
-                        holderStackID: stackID(event[3]), holdMeasuredFromAcquisition: event.flag)))
-        case .lockOrder:
-            let held = UInt32(truncatingIfNeeded: event[1])
-            // Each thread writes a pair once; the trace keeps the first thread's.
-            guard writtenLockOrders.insert(UInt64(held) << 32 | UInt64(event.lockID)).inserted else { return }
-            writeThreadRecordIfNeeded(ring)
-            writeLockRecordIfNeeded(held)
-            writeLockRecordIfNeeded(event.lockID)
-            write(
-                .lockOrder(
-                    LockOrderRecord(
-                        heldLockID: held, acquiredLockID: event.lockID, threadID: ring.serial, stackID: stackID(event[2]))))
+    /// Writes every event in `ring` into the trace. The per-event path: the event's header word
+    /// decides, the thread and lock records are checked with a compare and a bit test, the
+    /// record is encoded straight into the chunk.
+    private func write(eventsOf ring: ThreadRing) {
+        let thread = ring.serial
+        ring.drain { event in
+            guard !failed else { return }
+            switch event.kind {
+            case .contention:
+                writeThreadRecordIfNeeded(ring)
+                writeLockRecordIfNeeded(event.lockID)
+                let (waiter, holder) = event.stacks(afterFixed: 2)
+                do throws(TraceError) {
+                    try writer.appendContention(
+                        lockID: event.lockID, threadID: thread, timeNanoseconds: event[1], waitNanoseconds: event[2],
+                        waiterStackID: stackID(waiter), holderStackID: stackID(holder), timedOut: event.flag)
+                } catch { fail(error) }
+            case .release:
+                writeThreadRecordIfNeeded(ring)
+                writeLockRecordIfNeeded(event.lockID)
+                do throws(TraceError) {
+                    try writer.appendRelease(
+                        lockID: event.lockID, threadID: thread, timeNanoseconds: event[1], holdNanoseconds: event[2],
+                        holderStackID: stackID(event.stacks(afterFixed: 2).first),
+                        holdMeasuredFromAcquisition: event.flag)
+                } catch { fail(error) }
+            case .stack:
+                defineStack(hash: event[1], addresses: UnsafeBufferPointer(rebasing: event.words[2...]))
+            case .lockOrder:
+                writeLockOrder(event, from: ring)
+            case nil:
+                break
+            }
         }
     }
 
+    private func writeLockOrder(_ event: RingEvent, from ring: ThreadRing) {
+        let held = UInt32(truncatingIfNeeded: event[1])
+        // Each thread writes a pair once; the trace keeps the first thread's.
+        guard writtenLockOrders.insert(UInt64(held) << 32 | UInt64(event.lockID)).inserted else { return }
+        writeThreadRecordIfNeeded(ring)
+        writeLockRecordIfNeeded(held)
+        writeLockRecordIfNeeded(event.lockID)
+        write(
+            .lockOrder(
+                LockOrderRecord(
+                    heldLockID: held, acquiredLockID: event.lockID, threadID: ring.serial, stackID: stackID(event[2]))))
+    }
+
     /// The trace id of a stack hash (0 for "not captured"), assigned on first sight.
+    @inline(__always)
     private func stackID(_ hash: UInt64) -> UInt32 {
-        guard hash != 0 else { return 0 }
-        if let id = stackIDs[hash] { return id }
-        let id = UInt32(stackIDs.count + 1)
-        stackIDs[hash] = id
-        return id
+        hash == 0 ? 0 : stackIDs.id(of: hash)
     }
 
     private var definedStacks: Set<UInt64> = []
@@ -169,19 +197,48 @@ final class TraceCollector {
         return frame
     }
 
+    @inline(__always)
     private func writeThreadRecordIfNeeded(_ ring: ThreadRing) {
-        guard writtenThreads.insert(ring.serial).inserted else { return }
+        guard ring.threadRecordWriter != number else { return }
+        writeThreadRecord(ring)
+    }
+
+    @inline(never)
+    private func writeThreadRecord(_ ring: ThreadRing) {
+        ring.threadRecordWriter = number
         write(.thread(ThreadRecord(threadID: ring.serial, systemThreadID: ring.systemThreadID, name: ring.name)))
     }
 
+    @inline(__always)
+    private func isLockRecordWritten(_ lockID: UInt32) -> Bool {
+        let word = Int(lockID >> 6)
+        return word < writtenLocks.count && writtenLocks[word] & (1 << UInt64(lockID & 63)) != 0
+    }
+
+    @inline(__always)
     private func writeLockRecordIfNeeded(_ lockID: UInt32) {
-        guard !writtenLocks.contains(lockID), let identity = LockRegistry.shared.identity(of: lockID) else { return }
+        guard !isLockRecordWritten(lockID) else { return }
+        writeLockRecord(lockID)
+    }
+
+    @inline(never)
+    private func writeLockRecord(_ lockID: UInt32) {
+        guard let identity = LockRegistry.shared.identity(of: lockID) else { return }
         writeLockRecordIfNeeded(identity)
     }
 
     private func writeLockRecordIfNeeded(_ identity: LockIdentity) {
-        guard writtenLocks.insert(identity.lockID).inserted else { return }
-        write(.lock(LockRecord(lockID: identity.lockID, kind: identity.kind, name: identity.name, site: identity.site)))
+        let lockID = identity.lockID
+        guard !isLockRecordWritten(lockID) else { return }
+        let word = Int(lockID >> 6)
+        if word >= writtenLocks.count { writtenLocks += repeatElement(0, count: word + 1 - writtenLocks.count) }
+        writtenLocks[word] |= 1 << UInt64(lockID & 63)
+        write(.lock(LockRecord(lockID: lockID, kind: identity.kind, name: identity.name, site: identity.site)))
+    }
+
+    private func forgetLockRecord(_ lockID: UInt32) {
+        let word = Int(lockID >> 6)
+        if word < writtenLocks.count { writtenLocks[word] &= ~(1 << UInt64(lockID & 63)) }
     }
 
     private func writeDrops(_ rings: [ThreadRing]) {
@@ -210,6 +267,7 @@ final class TraceCollector {
     /// trace keeps every chunk written before the failure.
     private func fail(_ error: TraceError) {
         failure = error
+        failed = true
         lockprof_set_recording(0)
         fputsStandardError("lockprof: recording stopped: \(error)\n")
     }

@@ -4,7 +4,8 @@ import LockProfFormat
 import Synchronization
 
 /// One recording, from `LockProfiler.start` to `stop`: owns the trace file, the collector thread
-/// that drains the rings every ``drainInterval`` and writes counters every ``checkpointInterval``,
+/// that drains the rings every ``drainInterval`` (earlier when a ring asks, ``CollectorWakeup``)
+/// and writes counters every ``checkpointInterval``,
 /// and the final flush.
 final class TraceSession: @unchecked Sendable {
     // @unchecked Sendable: `collector` is used by the collector thread until `stopRequested` is
@@ -46,7 +47,7 @@ final class TraceSession: @unchecked Sendable {
     private func runCollector() {
         var lastCheckpoint = lockprof_now_ns()
         while !stopRequested.load(ordering: .acquiring) {
-            usleep(UInt32(TraceSession.drainInterval / 1000))
+            CollectorWakeup.sleep(nanoseconds: TraceSession.drainInterval)
             collector.drainRings(recording: true)
             let now = lockprof_now_ns()
             if now &- lastCheckpoint >= TraceSession.checkpointInterval {

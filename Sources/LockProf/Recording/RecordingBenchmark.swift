@@ -1,0 +1,30 @@
+import CLockProfSupport
+
+/// A narrow door into the recording path for `tools/Benchmarks/Sources/DrainRate`: it writes
+/// events through the very calls a contended lock makes (``Recorder``: the thread's ring, the
+/// stack-capture budget, the ring's drop count), without the lock's wait in front of them, so the
+/// benchmark can produce events faster than a contended lock can and measure what the rings and
+/// the collector sustain. Not for programs: it writes events no lock produced.
+@_spi(Benchmarks)
+public enum RecordingBenchmark {
+    /// Writes what one contended hand-over of `lock` writes: a `contention` event (wait 1 µs) and
+    /// a `release` event (hold 1 µs), each with a stack when the thread's capture budget allows,
+    /// exactly as the lock's slow paths do. Two events; does nothing when not recording.
+    public static func recordContendedHandOver(of lock: ProfiledLock) {
+        guard lockprof_is_recording() != 0 else { return }
+        let lockID = lock.core.lockID
+        let now = lockprof_now_ns()
+        let stack = Recorder.captureStack(at: now)
+        Recorder.recordContention(
+            lockID: lockID, time: now, wait: 1_000, waiterStack: stack, holderStack: 0, timedOut: false)
+        Recorder.recordRelease(
+            lockID: lockID, time: now &+ 1_000, hold: 1_000, holderStack: stack, measuredFromAcquisition: true)
+    }
+
+    /// How many times producers woke the collector early (``CollectorWakeup``): each one a
+    /// FUTEX_WAKE system call on a contended path.
+    public static var collectorWakeups: UInt64 { CollectorWakeup.wakeCalls.load(ordering: .relaxed) }
+
+    /// The monotonic clock the trace uses, in nanoseconds.
+    public static func now() -> UInt64 { lockprof_now_ns() }
+}
