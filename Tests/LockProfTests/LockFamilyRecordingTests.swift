@@ -19,7 +19,7 @@ extension RecordingTests {
         let writerIn = Atomic(false)
         onThreads(4) { index in
             if index == 0 {
-                writeSlowly(lock, holding: writerIn)
+                writeSlowly(lock, holding: writerIn, untilSleepers: 3)
             } else {
                 _ = eventually { writerIn.load(ordering: .relaxed) }
                 lock.withReadLock {}
@@ -134,11 +134,14 @@ extension RecordingTests {
     }
 }
 
-/// Holds the write lock across a 20 ms sleep, announcing once it holds it.
+/// Holds the write lock, announcing once it holds it, until `waiters` threads sleep on it, then 20 ms more.
 @inline(never)
-func writeSlowly(_ lock: ProfiledRWLock, holding: borrowing Atomic<Bool>) {
+func writeSlowly(_ lock: ProfiledRWLock, holding: borrowing Atomic<Bool>, untilSleepers waiters: UInt64) {
     lock.withWriteLock {
         holding.store(true, ordering: .relaxed)
+        // Hold until every reader sleeps on the lock (on a loaded machine a reader may not run for
+        // a while), then long enough for each wait to pass 10 ms.
+        _ = eventually { sleepers(lock.core) == waiters }
         usleep(20_000)
     }
 }
