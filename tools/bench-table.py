@@ -83,8 +83,13 @@ def main():
 
     ratio_row("uncontended ProfiledLock ÷ pthread, recording on", "uncontended ProfiledLock, recording on", "uncontended pthread mutex t", "≤ 1.1×", lambda v: v <= 1.1)
     ratio_row("uncontended ProfiledLock ÷ pthread, recording off", "uncontended ProfiledLock, recording off", "uncontended pthread mutex t", "≤ 1.05×", lambda v: v <= 1.05)
-    ratio_row("uncontended ProfiledLock ÷ Mutex, recording on", "uncontended ProfiledLock, recording on", "uncontended Synchronization.Mutex", "< 1×", lambda v: v < 1)
+    # Mutex.withLock is inlined into its loop; the ProfiledLock rows above call a counter's
+    # non-inlined increment() (as the pthread_mutex_t and NSLock rows do). Like with like: the
+    # ProfiledLock rows inlined into the loop.
+    ratio_row("uncontended ProfiledLock ÷ Mutex, recording on (both inlined)", "uncontended ProfiledLock inlined, recording on", "uncontended Synchronization.Mutex", "< 1×", lambda v: v < 1)
+    ratio_row("uncontended ProfiledLock ÷ Mutex, recording off (both inlined)", "uncontended ProfiledLock inlined, recording off", "uncontended Synchronization.Mutex", "< 1×", lambda v: v < 1)
     ratio_row("uncontended ProfiledMutex ÷ Mutex, recording on", "uncontended ProfiledMutex, recording on", "uncontended Synchronization.Mutex", "< 1×", lambda v: v < 1)
+    ratio_row("uncontended ProfiledMutex ÷ Mutex, recording off", "uncontended ProfiledMutex, recording off", "uncontended Synchronization.Mutex", "< 1×", lambda v: v < 1)
     ratio_row("uncontended ProfiledLock ÷ NSLock, recording on", "uncontended ProfiledLock, recording on", "uncontended NSLock", "< 1×", lambda v: v < 1)
     uncontended_mallocs = [mallocs[n] for n in mallocs if n.startswith("uncontended Profiled")]
     if uncontended_mallocs:
@@ -131,11 +136,13 @@ def main():
         cpu_rate = statistics.median(float(r["events"]) / float(r["cpu-seconds"]) for r in runs)
         rows.append((f"report ingest, 50M events, one core (median of {len(runs)})",
                      f"{rate / 1e6:.1f} M events/s wall, {cpu_rate / 1e6:.1f} M per CPU-second", "≥ 30 M/s", verdict(rate >= 30e6)))
-        rss50 = max(int(r["peak-rss-kib"]) for r in runs)
+        # The first repeat of each: later repeats in the same process add the allocator's
+        # leftovers from the one before, whatever the trace's size.
+        rss50 = int(runs[0]["peak-rss-kib"])
         small = read(directory, "ingest-5m.txt")
-        rss5 = max(int(fields(l)["peak-rss-kib"]) for l in small.strip().split("\n") if l.startswith("events")) if small else None
+        rss5 = next(int(fields(l)["peak-rss-kib"]) for l in small.strip().split("\n") if l.startswith("events")) if small else None
         start = fields(ingest.strip().split("\n")[0].replace("before reading:", "")).get("peak-rss-kib")
-        text = f"{rss50 / 1024:.0f} MiB at 50M events" + (f", {rss5 / 1024:.0f} MiB at 5M" if rss5 else "") + (f" ({int(start) / 1024:.0f} MiB before reading)" if start else "")
+        text = f"{rss50 / 1024:.0f} MiB at 50M events (first repeat)" + (f", {rss5 / 1024:.0f} MiB at 5M" if rss5 else "") + (f" ({int(start) / 1024:.0f} MiB before reading)" if start else "")
         rows.append(("report peak RSS (getrusage ru_maxrss)", text, "O(locks + stacks)", verdict(rss5 is not None and rss50 <= rss5 * 1.1)))
 
     drain = read(directory, "drain.txt")

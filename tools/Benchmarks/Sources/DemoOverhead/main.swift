@@ -96,24 +96,34 @@ workload()  // warm-up
 var off: [Cost] = []
 var on: [Cost] = []
 var sessionCost: [Double] = []
-/// One profiled run of the workload: its cost inside the session, and the session's own wall time.
-func profiled() -> (inside: Cost, session: Double) {
+var collectorCPU: [Double] = []
+/// One profiled run of the workload: its cost inside the session, and the session's own wall
+/// time. Also notes the collector thread's CPU seconds during the workload (0 when /proc does not
+/// tell): that part of the profiled CPU time is the collector's, the rest the recording threads'.
+func profiled() -> (inside: Cost, session: Double, collector: Double) {
     var inside = Cost(wall: 0, cpu: 0)
+    var collectorSeconds = 0.0
     let total = measure {
+        let before = ThreadStatistics.threadIDs()
         do { try LockProfiler.start(tracePath: path, overwrite: true) } catch {
             print("DemoOverhead: \(error)")
             exit(1)
         }
+        let started = ThreadStatistics.threadIDs().subtracting(before)
+        let collector = started.count == 1 ? started.first : nil
+        let collectorBefore = collector.flatMap(ThreadStatistics.scheduler(thread:))?.running ?? 0
         inside = measure(workload)
+        let collectorAfter = collector.flatMap(ThreadStatistics.scheduler(thread:))?.running ?? collectorBefore
+        collectorSeconds = Double(collectorAfter - collectorBefore) / 1e9
         LockProfiler.stop()
     }
-    return (inside, total.wall - inside.wall)
+    return (inside, total.wall - inside.wall, collectorSeconds)
 }
 
 // Rounds alternate which run goes first, so neither side always runs second (warmer, or after
 // the other's threads and session have just finished).
 for round in 0..<rounds {
-    var run: (inside: Cost, session: Double)
+    var run: (inside: Cost, session: Double, collector: Double)
     if round % 2 == 0 {
         off.append(measure(workload))
         run = profiled()
@@ -123,21 +133,30 @@ for round in 0..<rounds {
     }
     on.append(run.inside)
     sessionCost.append(run.session)
+    collectorCPU.append(run.collector)
     print(
         String(
-            format: "round %d: unprofiled %.4f s (cpu %.4f s), profiled %.4f s (cpu %.4f s), ratio %.3f (cpu %.3f), start+stop %.4f s",
-            round + 1, off.last!.wall, off.last!.cpu, run.inside.wall, run.inside.cpu, run.inside.wall / off.last!.wall,
+            format:
+                "round %d: unprofiled %.4f s (cpu %.4f s), profiled %.4f s (cpu %.4f s, collector %.4f s), ratio %.3f (cpu %.3f), start+stop %.4f s",
+            round + 1, off.last!.wall, off.last!.cpu, run.inside.wall, run.inside.cpu, collectorCPU.last!, run.inside.wall / off.last!.wall,
             run.inside.cpu / off.last!.cpu, run.session))
 }
 var events = 0
+var dropped: UInt64 = 0
+var contended: UInt64 = 0
 do {
     let summary = try TraceReader.read(path: path) { record in
         switch record {
         case .contention, .release: events += 1
+        case .drops(let drops): dropped += drops.droppedEvents
+        case .lockStatistics(let statistics): contended = max(contended, statistics.contendedAcquisitions)
         default: break
         }
     }
-    print(String(format: "trace bytes %llu events %d bytes/event %.2f", summary.bytes, events, Double(summary.bytes) / Double(max(events, 1))))
+    print(
+        String(
+            format: "trace bytes %llu events %d bytes/event %.2f dropped %llu hot-lock-contended %llu", summary.bytes, events,
+            Double(summary.bytes) / Double(max(events, 1)), dropped, contended))
 } catch {
     print("DemoOverhead: \(error)")
     exit(1)
@@ -154,3 +173,7 @@ print(
     String(
         format: "rounds %d wall ratio %.3f interval %.3f %.3f cpu ratio %.3f interval %.3f %.3f", rounds, wall.median, wall.low, wall.high,
         cpu.median, cpu.low, cpu.high))
+print(
+    String(
+        format: "median cpu unprofiled %.4f s, profiled %.4f s, of which collector %.4f s", median(off.map(\.cpu)), median(on.map(\.cpu)),
+        median(collectorCPU)))

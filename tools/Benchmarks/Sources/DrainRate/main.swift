@@ -35,46 +35,28 @@ let targets = CommandLine.arguments.count > 3
     : [2_000_000, 5_000_000, 10_000_000, 20_000_000, 0]
 let path = FileManager.default.temporaryDirectory.appendingPathComponent("lockprof-drain-\(getpid()).trace").path
 
-/// The process's thread ids (/proc/self/task).
-func threadIDs() -> Set<String> {
-    Set((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [])
-}
-
-/// A thread's scheduler statistics (/proc/self/task/TID/schedstat): nanoseconds on a CPU,
-/// nanoseconds runnable but waiting for one, and time slices; nil when it cannot be read.
-func schedulerStatistics(thread: String) -> (running: UInt64, waiting: UInt64, slices: UInt64)? {
-    guard let line = try? String(contentsOfFile: "/proc/self/task/\(thread)/schedstat", encoding: .utf8) else { return nil }
-    let numbers = line.split(separator: " ").compactMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-    return numbers.count == 3 ? (numbers[0], numbers[1], numbers[2]) : nil
-}
-
-/// The 1-minute load average.
-func loadAverage() -> String {
-    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
-}
-
 /// What one recorded run produced and what its trace holds.
 struct Run {
     var elapsed = 0.0
     var received = 0
     var dropped: UInt64 = 0
-    var collector: (running: UInt64, waiting: UInt64, slices: UInt64)?
+    var collector: ThreadStatistics.Scheduler?
 }
 
 /// Starts a session, runs `work` (returns the seconds it ran), stops, reads the trace back.
 func record(_ work: () -> Double) -> Run {
     var run = Run()
     // The collector is the thread `start` creates (the producers start later).
-    let before = threadIDs()
+    let before = ThreadStatistics.threadIDs()
     do {
         try LockProfiler.start(tracePath: path, overwrite: true)
     } catch {
         print("DrainRate: \(error)")
         exit(1)
     }
-    let started = threadIDs().subtracting(before)
+    let started = ThreadStatistics.threadIDs().subtracting(before)
     run.elapsed = work()
-    run.collector = started.count == 1 ? schedulerStatistics(thread: started.first!) : nil
+    run.collector = started.count == 1 ? ThreadStatistics.scheduler(thread: started.first!) : nil
     LockProfiler.stop()
     var dropsByThread: [UInt32: UInt64] = [:]
     do {
@@ -110,7 +92,7 @@ if parts != "hammer" {
     print("pipeline target/s seconds produced received dropped produced/s received/s collector-cpu-ms collector-runqueue-ms collector-ns/event early-wakeups load")
     let lock = ProfiledLock(name: "drain.pipeline")
     for target in targets {
-        let load = loadAverage()
+        let load = ThreadStatistics.loadAverage()
         let produced = Total()
         let wakeupsBefore = RecordingBenchmark.collectorWakeups
         let run = record {
