@@ -12,6 +12,9 @@
 public final class TraceWriter {
     /// A chunk is written once its payload reaches this many bytes.
     public static let targetChunkBytes = 64 << 10
+    /// While records are kept together (``keepTogether(_:)``), a chunk is written only past this
+    /// size: far below ``TraceLimits/maximumChunkBytes``, so memory stays bounded.
+    public static let keptTogetherChunkBytes = 4 << 20
 
     /// Where the trace goes.
     public let path: String
@@ -20,6 +23,8 @@ public final class TraceWriter {
     // appends millions of events a second through it.
     @exclusivity(unchecked) private var encoder = ChunkEncoder()
     private var nextSequence: UInt64 = 0
+    /// The payload size at which an append writes the chunk.
+    @exclusivity(unchecked) private var flushThreshold = TraceWriter.targetChunkBytes
 
     /// Bytes written to the file so far (header and complete chunks).
     public private(set) var bytesWritten: UInt64 = 0
@@ -38,7 +43,7 @@ public final class TraceWriter {
     /// Buffers a record, writing the chunk when it is full.
     public func append(_ record: TraceRecord) throws(TraceError) {
         encoder.append(record)
-        if encoder.payloadByteCount >= Self.targetChunkBytes { try flush() }
+        if encoder.payloadByteCount >= flushThreshold { try flush() }
     }
 
     /// Buffers a `contention` record given by its fields (no ``ContentionRecord`` built: the
@@ -50,7 +55,7 @@ public final class TraceWriter {
         encoder.appendContention(
             lockID: lockID, threadID: threadID, timeNanoseconds: timeNanoseconds, waitNanoseconds: waitNanoseconds,
             waiterStackID: waiterStackID, holderStackID: holderStackID, timedOut: timedOut)
-        if encoder.payloadByteCount >= Self.targetChunkBytes { try flush() }
+        if encoder.payloadByteCount >= flushThreshold { try flush() }
     }
 
     /// Buffers a `release` record given by its fields (no ``ReleaseRecord`` built), writing the
@@ -62,10 +67,21 @@ public final class TraceWriter {
         encoder.appendRelease(
             lockID: lockID, threadID: threadID, timeNanoseconds: timeNanoseconds, holdNanoseconds: holdNanoseconds,
             holderStackID: holderStackID, holdMeasuredFromAcquisition: holdMeasuredFromAcquisition)
-        if encoder.payloadByteCount >= Self.targetChunkBytes { try flush() }
+        if encoder.payloadByteCount >= flushThreshold { try flush() }
     }
 
     /// Writes the buffered records as one chunk. Does nothing when none are buffered.
+    /// Runs `body` with the current chunk kept open until it ends, so that no chunk boundary falls
+    /// between the records it appends (unless they pass ``keptTogetherChunkBytes``): a process
+    /// killed at any moment leaves all of them in the file or none. The runtime's collector
+    /// appends each drain this way, so an event and the stack it names share a chunk.
+    public func keepTogether(_ body: () throws(TraceError) -> Void) throws(TraceError) {
+        flushThreshold = Self.keptTogetherChunkBytes
+        defer { flushThreshold = Self.targetChunkBytes }
+        try body()
+        if encoder.payloadByteCount >= Self.targetChunkBytes { try flush() }
+    }
+
     public func flush() throws(TraceError) {
         guard !encoder.isEmpty else { return }
         guard let file else { throw .writeFailed(path: path, reason: "the writer is closed") }

@@ -39,6 +39,42 @@ import LockProfFormat
         #expect(summary.chunks > 1)
     }
 
+    @Test func recordsKeptTogetherShareOneChunkAndLaterOnesAreChunkedAsUsual() throws {
+        let (path, directory) = temporaryTracePath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try TraceWriter(path: path)
+        // About 5 × 64 KiB of events kept together, then as many appended as usual.
+        let batch = 30_000
+        func event(_ index: Int) -> TraceRecord {
+            .contention(
+                ContentionRecord(
+                    lockID: 1, threadID: 1, timeNanoseconds: UInt64(index) * 1_000, waitNanoseconds: 5_000,
+                    waiterStackID: 1, holderStackID: 2))
+        }
+        let headerBytes = writer.bytesWritten
+        var writtenInside: UInt64 = 0
+        try writer.keepTogether { () throws(TraceError) in
+            for index in 0..<batch { try writer.append(event(index)) }
+            writtenInside = writer.bytesWritten
+        }
+        #expect(writtenInside == headerBytes)  // nothing written while kept together
+        #expect(writer.bytesWritten > headerBytes + UInt64(4 * TraceWriter.targetChunkBytes))
+        let kept = try TraceReader.read(path: path) { _ in }
+        #expect(kept.chunks == 1)
+        #expect(kept.records == batch)
+
+        for index in batch..<(2 * batch) { try writer.append(event(index)) }
+        try writer.close()
+        var inOrder = true
+        var count = 0
+        let all = try TraceReader.read(path: path) { record in
+            inOrder = inOrder && record == event(count)
+            count += 1
+        }
+        #expect(count == 2 * batch && inOrder)
+        #expect(all.chunks >= 1 + 4)
+    }
+
     @Test func theFileIsPrivateToItsOwner() throws {
         let (path, directory) = temporaryTracePath()
         defer { try? FileManager.default.removeItem(at: directory) }

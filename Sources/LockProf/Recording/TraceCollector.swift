@@ -63,21 +63,42 @@ final class TraceCollector {
     }
 
     /// Drains every ring; frees the rings of threads that exited.
+    ///
+    /// An event can name a stack that another thread captured: a waiter's `contention` names the
+    /// holder's stack, whose definition is in the holder's ring. The holder wrote it there before
+    /// releasing the lock, so before the waiter's event became visible — but the holder's ring
+    /// may have been drained earlier in the same pass. So when a pass meets stacks it has not
+    /// seen defined, it drains the rings again (at most ``drainPasses`` in all), and the whole
+    /// drain is kept in one chunk (`TraceWriter.keepTogether`): a process killed at any moment
+    /// leaves no event whose stack definition was due in the same drain but lost with a later
+    /// chunk. (A definition dropped from a full ring stays missing; the drop is counted.)
     func drainRings(recording: Bool) {
         let rings = RingRegistry.shared.currentRings()
-        var finished: [ThreadRing] = []
-        for ring in rings {
-            let exited = ring.exited.load(ordering: .acquiring)
-            if recording && !failed {
-                write(eventsOf: ring)
-            } else {
-                ring.drain { _ in }
-            }
-            if exited { finished.append(ring) }
+        // Read before draining: a ring seen exited here has written its last event, which the
+        // drain below takes, so it can be freed after.
+        let finished = rings.filter { $0.exited.load(ordering: .acquiring) }
+        if recording && !failed {
+            do throws(TraceError) {
+                try writer.keepTogether {
+                    for _ in 0..<Self.drainPasses {
+                        let undefinedBefore = undefinedStacks
+                        for ring in rings { write(eventsOf: ring) }
+                        if undefinedStacks <= undefinedBefore { break }
+                    }
+                }
+            } catch { fail(error) }
+        } else {
+            for ring in rings { ring.drain { _ in } }
         }
         if recording { writeDrops(finished) }
         RingRegistry.shared.remove(finished)
     }
+
+    /// Passes over the rings in one drain at most (see ``drainRings(recording:)``).
+    static let drainPasses = 3
+
+    /// Stacks named by an event or defined so far without a definition yet.
+    private var undefinedStacks: Int { stackIDs.count - definedStacks.count }
 
     /// Writes every lock's counters since the session started, a checkpoint, and flushes.
     func checkpoint() {
