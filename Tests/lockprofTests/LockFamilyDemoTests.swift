@@ -17,9 +17,10 @@ import Testing
         // readers wait a whole time slice (~12 ms), a real wait that rightly gets flagged. So a
         // flagged run is repeated, up to three runs, and the checks below apply to the first
         // run with no flag; three flagged runs fail.
-        var top = try demoReport(["read-write-cache", "producer-consumer", "recursive-registry"])
+        let scenarios = ["read-write-cache", "producer-consumer", "recursive-registry"]
+        var top = try demoReport(scenarios)
         for _ in 0..<2 where (top["locks"] as? [[String: Any]])?.contains(where: { $0["flagged"] as? Bool == true }) == true {
-            top = try demoReport(["read-write-cache", "producer-consumer", "recursive-registry"])
+            top = try demoReport(scenarios)
         }
         let locks = try #require(top["locks"] as? [[String: Any]])
         let byName = Dictionary(uniqueKeysWithValues: locks.compactMap { lock in (lock["name"] as? String).map { ($0, lock) } })

@@ -65,7 +65,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "IngestBenchmark",
-            dependencies: [.product(name: "LockProfAnalysis", package: "lockprof")],
+            dependencies: ["BenchmarkSupport", .product(name: "LockProfAnalysis", package: "lockprof")],
             path: "Sources/IngestBenchmark"
         ),
         // Run by tools/bench: how many events two contending producer threads get into the

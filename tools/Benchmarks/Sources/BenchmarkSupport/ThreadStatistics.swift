@@ -19,6 +19,13 @@ public enum ThreadStatistics {
         return numbers.count == 3 ? (numbers[0], numbers[1], numbers[2]) : nil
     }
 
+    /// The process's CPU time so far, all threads, user + system (getrusage), in seconds.
+    public static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     /// The 1-minute load average.
     public static func loadAverage() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"

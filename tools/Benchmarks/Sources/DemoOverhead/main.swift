@@ -60,17 +60,11 @@ struct Cost {
     var cpu: Double
 }
 
-func processCPUSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-}
-
 func measure(_ body: () -> Void) -> Cost {
     let start = DispatchTime.now().uptimeNanoseconds
-    let cpuStart = processCPUSeconds()
+    let cpuStart = ThreadStatistics.processCPUSeconds()
     body()
-    return Cost(wall: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu: processCPUSeconds() - cpuStart)
+    return Cost(wall: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu: ThreadStatistics.processCPUSeconds() - cpuStart)
 }
 
 /// The median of `values` and a 95% bootstrap interval for it (percentiles 2.5 and 97.5 of the

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import LockProfAnalysis
 
@@ -19,13 +20,6 @@ guard arguments.count >= 2 else {
 let path = arguments[1]
 let repeats = arguments.count > 2 ? Int(arguments[2]) ?? 1 : 1
 
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-        + Double(usage.ru_stime.tv_usec) / 1e6
-}
-
 func peakResidentKiB() -> Int {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -35,7 +29,7 @@ func peakResidentKiB() -> Int {
 print("before reading: peak-rss-kib \(peakResidentKiB())")
 for _ in 0..<repeats {
     let clock = ContinuousClock()
-    let cpuBefore = cpuSeconds()
+    let cpuBefore = ThreadStatistics.processCPUSeconds()
     var events: UInt64 = 0
     var output = ""
     let elapsed = clock.measure {
@@ -53,7 +47,7 @@ for _ in 0..<repeats {
             exit(1)
         }
     }
-    let cpu = cpuSeconds() - cpuBefore
+    let cpu = ThreadStatistics.processCPUSeconds() - cpuBefore
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let line = String(
         format: "events %llu seconds %.3f cpu-seconds %.3f events/s %.0f peak-rss-kib %d report-lines %d", events, seconds, cpu,
