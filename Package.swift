@@ -1,13 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: the runtime waits on futexes and captures stacks with libunwind. The one place that
+// knows the platform, Sources/LockProfFormat/Platform/Posix.swift, stops any other system with #error.
+//
 // Dependencies point one way only:
 //   CLibunwind ← CLockProfSupport ← LockProf → LockProfFormat ← LockProfAnalysis ← lockprof
-// `lockprof` also uses LockProf, to run the built-in demo workload.
+// `lockprof` also uses LockProf, to run the built-in demo workload, and LockProfFormat's platform
+// layer (FileDescriptor) for its own files and streams.
 // LockProfTesting (LockProf + LockProfAnalysis) records a workload from a test and queries it.
 let package = Package(
     name: "lockprof",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "LockProf", targets: ["LockProf"]),
         .library(name: "LockProfFormat", targets: ["LockProfFormat"]),
@@ -40,6 +43,7 @@ let package = Package(
             dependencies: [
                 "LockProf",
                 "LockProfAnalysis",
+                "LockProfFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

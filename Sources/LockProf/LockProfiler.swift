@@ -2,10 +2,6 @@ import CLockProfSupport
 import LockProfFormat
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Starts and stops recording, and reads every lock's counters in-process.
 ///
 /// Recording needs no code: run the program with `LOCKPROF_TRACE=trace.bin` (`%p` becomes the
@@ -42,7 +38,7 @@ public enum LockProfiler {
             }
         }
         if !exitHookInstalled.exchange(true, ordering: .relaxed) {
-            atexit { LockProfiler.stop() }
+            CurrentProcess.atExit { LockProfiler.stop() }
             ForkHandling.install()
         }
     }
@@ -90,14 +86,14 @@ enum EnvironmentRecording {
     static func startIfRequested() { _ = started }
 
     private static let started: Bool = {
-        guard let raw = getenv("LOCKPROF_TRACE"), raw.pointee != 0 else { return false }
-        let path = String(cString: raw).replacingOccurrences(of: "%p", with: String(getpid()))
+        guard let raw = CurrentProcess.environmentValue("LOCKPROF_TRACE"), !raw.isEmpty else { return false }
+        let path = raw.replacingOccurrences(of: "%p", with: String(lockprof_process_id()))
         do {
             // The user named this file in the environment: replacing it is what they asked for.
             try LockProfiler.start(tracePath: path, overwrite: true)
             return true
         } catch {
-            fputsStandardError("lockprof: LOCKPROF_TRACE: \(error)\n")
+            try? FileDescriptor.standardError.writeAll("lockprof: LOCKPROF_TRACE: \(error)\n")
             return false
         }
     }()

@@ -61,7 +61,7 @@ public enum TraceReader {
     public static func read(
         path: String, events: (ArraySlice<TraceEvent>) throws -> Void, records: (TraceRecord) throws -> Void
     ) throws -> TraceReadSummary {
-        let stream = ByteStream(file: try PosixFile.openForReading(path: path))
+        let stream = try ByteStream(path: path)
         return try read(stream: stream, path: path, events: events, records: records)
     }
 
@@ -192,7 +192,8 @@ public enum TraceReader {
 /// been read and not yet passed; a refill moves that to the front and reads after it. The array
 /// only grows (zero-filled once) when a chunk needs more than it has.
 final class ByteStream {
-    private let file: PosixFile?
+    private let file: FileDescriptor?
+    private let path: String
     private var buffer: [UInt8]
     private var start = 0
     private var filled: Int
@@ -201,8 +202,15 @@ final class ByteStream {
     private(set) var position: UInt64 = 0
     private static let block = 1 << 20
 
-    init(file: PosixFile) {
+    /// Opens the file at `path`.
+    init(path: String) throws(TraceError) {
+        let file: FileDescriptor
+        do { file = try FileDescriptor.openForReading(path: path) } catch {
+            throw .cannotOpen(path: path, reason: error.description)
+        }
+        if file.isDirectory { throw .cannotOpen(path: path, reason: "is a directory") }
         self.file = file
+        self.path = path
         self.buffer = []
         self.filled = 0
         self.reachedEnd = false
@@ -210,6 +218,7 @@ final class ByteStream {
 
     init(bytes: [UInt8]) {
         self.file = nil
+        self.path = "<memory>"
         self.buffer = bytes
         self.filled = bytes.count
         self.reachedEnd = true
@@ -229,11 +238,15 @@ final class ByteStream {
         let want = max(count - unread, Self.block)
         if buffer.count < unread + want { buffer += repeatElement(0, count: unread + want - buffer.count) }
         let start = self.start
-        let got = try buffer.withUnsafeMutableBytes { raw in
+        let read = buffer.withUnsafeMutableBytes { raw in
             // Overlapping moves are allowed (memmove).
             if start > 0 { raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: unread) }
-            return try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[unread...]), count: want)
+            return Result { () throws(SystemError) in
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[unread..<(unread + want)]))
+            }
         }
+        let got: Int
+        do { got = try read.get() } catch { throw TraceError.readFailed(path: path, reason: error.description) }
         self.start = 0
         filled = unread + got
         if got == 0 { reachedEnd = true }

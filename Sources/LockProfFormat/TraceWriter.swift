@@ -18,7 +18,7 @@ public final class TraceWriter {
 
     /// Where the trace goes.
     public let path: String
-    private var file: PosixFile?
+    private var file: FileDescriptor?
     // Unchecked: the writer is used by one thread at a time (see above), and the collector
     // appends millions of events a second through it.
     @exclusivity(unchecked) private var encoder = ChunkEncoder()
@@ -33,9 +33,16 @@ public final class TraceWriter {
     /// `overwrite`) and writes the file header.
     public init(path: String, overwrite: Bool = false) throws(TraceError) {
         self.path = path
-        let file = try PosixFile.create(path: path, overwrite: overwrite)
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.create(path: path, mode: 0o600, replacing: overwrite, followingSymbolicLinks: false)
+        } catch {
+            if error.isFileExists { throw .alreadyExists(path: path) }
+            if error.isSymbolicLink { throw .cannotOpen(path: path, reason: "is a symbolic link (refusing to follow it)") }
+            throw .cannotOpen(path: path, reason: error.description)
+        }
         let header = TraceFileLayout.fileHeader()
-        try file.writeAll(header)
+        try write(header, to: file)
         bytesWritten = UInt64(header.count)
         self.file = file
     }
@@ -87,8 +94,12 @@ public final class TraceWriter {
         guard let file else { throw .writeFailed(path: path, reason: "the writer is closed") }
         let chunk = encoder.finishChunk(sequence: nextSequence)
         nextSequence += 1
-        try file.writeAll(chunk)
+        try write(chunk, to: file)
         bytesWritten += UInt64(chunk.count)
+    }
+
+    private func write(_ bytes: [UInt8], to file: FileDescriptor) throws(TraceError) {
+        do { try file.writeAll(bytes) } catch { throw .writeFailed(path: path, reason: error.description) }
     }
 
     /// Flushes and closes the file. Later calls do nothing.

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import LockProfAnalysis
+import LockProfFormat
 
 /// The one place errors become a line on stderr and an exit code.
 ///
@@ -32,18 +32,23 @@ enum CommandFailure {
         return ExitCode(code)
     }
 
-    /// Writes `text` to stdout at once (unbuffered), so a later stderr line comes after it.
+    /// Writes `text` to stdout at once (unbuffered), so a later stderr line comes after it. When
+    /// stdout cannot take it (a full disk), says so on stderr and exits with code 2.
     static func printOutput(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        do { try FileDescriptor.standardOutput.writeAll(text) } catch { failWritingOutput(error) }
     }
 
-    /// Writes `bytes` to stdout at once (binary exports written to `-o -`).
+    /// Writes `bytes` to stdout at once (binary exports written to `-o -`), as `printOutput(_:)` does text.
     static func printOutput(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+        do { try FileDescriptor.standardOutput.writeAll(bytes) } catch { failWritingOutput(error) }
     }
 
-    /// Writes one line to stderr.
+    private static func failWritingOutput(_ error: SystemError) -> Never {
+        LockProfCommand.exit(withError: fail("standard output: write failed: \(error)", code: unreadableInput))
+    }
+
+    /// Writes one line to stderr (nowhere left to report it when stderr itself fails).
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        try? FileDescriptor.standardError.writeAll(line + "\n")
     }
 }

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import LockProfFormat
 
 /// Reads inputs (configuration, baselines) and writes outputs (exports, reports) whole, with
 /// errors that name the file and the system's reason in one line.
@@ -16,18 +10,11 @@ enum FileAccess {
 
     /// The bytes of the file at `path`.
     static func read(_ path: String) throws(Failure) -> [UInt8] {
-        guard let file = fopen(path, "rb") else { throw Failure(description: "\(path): cannot open: \(reason())") }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            bytes += buffer[0..<count]
-            if count < buffer.count {
-                if ferror(file) != 0 { throw Failure(description: "\(path): cannot read: \(reason())") }
-                return bytes
-            }
+        let file: FileDescriptor
+        do { file = try FileDescriptor.openForReading(path: path) } catch {
+            throw Failure(description: "\(path): cannot open: \(error)")
         }
+        do { return try file.readAll() } catch { throw Failure(description: "\(path): cannot read: \(error)") }
     }
 
     /// Replaces the file at `path` with `bytes` (`-` writes to standard output).
@@ -36,14 +23,15 @@ enum FileAccess {
             CommandFailure.printOutput(bytes)
             return
         }
-        guard let file = fopen(path, "wb") else { throw Failure(description: "cannot write \(path): \(reason())") }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
-        let closed = fclose(file)
-        guard written == bytes.count, closed == 0 else { throw Failure(description: "cannot write \(path): \(reason())") }
+        do {
+            let file = try FileDescriptor.create(path: path, mode: 0o666, replacing: true, followingSymbolicLinks: true)
+            try file.writeAll(bytes)
+            try file.close()
+        } catch {
+            throw Failure(description: "cannot write \(path): \(error)")
+        }
     }
 
     /// Whether the file at `path` starts with the trace magic `LOCKPROF` (else it may be JSON).
     static func isTrace(_ bytes: [UInt8]) -> Bool { bytes.starts(with: Array("LOCKPROF".utf8)) }
-
-    private static func reason() -> String { String(cString: strerror(errno)) }
 }

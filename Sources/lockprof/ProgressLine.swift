@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import LockProfAnalysis
+import LockProfFormat
 
 /// `lockprof: reading trace.bin: 1310720 records` on standard error while a large trace is read,
 /// rewritten in place, erased when reading is done. Only when standard error is a terminal: a
@@ -14,7 +8,7 @@ final class ProgressLine {
     private var shownWidth = 0
 
     /// A progress line for `TraceLoader`, or nil when standard error is not a terminal.
-    static func onTerminal() -> ProgressLine? { isatty(STDERR_FILENO) == 1 ? ProgressLine() : nil }
+    static func onTerminal() -> ProgressLine? { FileDescriptor.standardError.isTerminal ? ProgressLine() : nil }
 
     /// The callback to give the analysis.
     var callback: TraceLoader.Progress { { [self] path, records in show("lockprof: reading \(path): \(records) records") } }
@@ -32,8 +26,6 @@ final class ProgressLine {
         shownWidth = 0
     }
 
-    private func emit(_ text: String) {
-        var bytes = Array(text.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    }
+    /// Best effort: a progress line that cannot be shown is not worth failing the report for.
+    private func emit(_ text: String) { try? FileDescriptor.standardError.writeAll(text) }
 }

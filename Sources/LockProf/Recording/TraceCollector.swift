@@ -290,7 +290,8 @@ final class TraceCollector {
         failure = error
         failed = true
         lockprof_set_recording(0)
-        fputsStandardError("lockprof: recording stopped: \(error)\n")
+        // One unbuffered write: the program's own buffered output is not touched.
+        try? FileDescriptor.standardError.writeAll("lockprof: recording stopped: \(error)\n")
     }
 
     static func string(_ buffer: [CChar]) -> String {
