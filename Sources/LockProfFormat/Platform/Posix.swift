@@ -6,12 +6,14 @@ import Musl
 #error("lockprof runs on Linux only: its runtime waits on futexes and unwinds with libunwind (see Package.swift)")
 #endif
 
-/// Every C library call lockprof's Swift code makes, and the only Swift file that imports the C
-/// library: nothing else knows which platform it runs on. ``FileDescriptor``, ``SystemError``
-/// and ``CurrentProcess`` are the layer the other files use.
+/// The C library calls behind lockprof's files, standard streams, environment and exit hook, in
+/// the only Swift file that imports the C library (Glibc, or Musl for a static Linux build):
+/// nothing else knows which platform it runs on. ``FileDescriptor``, ``SystemError`` and
+/// ``CurrentProcess`` are the layer the other files use; the runtime's futex, clock, thread and
+/// stack calls are C, in CLockProfSupport.
 ///
-/// Each call returns what the C call returned; a failure throws the `errno` it left. A call
-/// interrupted by a signal (`EINTR`) is made again.
+/// Each call returns what the C call returned; a failure throws the `errno` it left. A read or
+/// write interrupted by a signal (`EINTR`) is made again.
 enum Posix {
     /// `STDOUT_FILENO` and `STDERR_FILENO`.
     static let standardOutput: Int32 = STDOUT_FILENO
