@@ -1,5 +1,5 @@
 /// The records a trace is made of. Writer and reader share these definitions: the runtime builds
-/// them, ``ChunkEncoder`` turns them into bytes, ``TraceReader`` turns bytes back into them.
+/// them, `ChunkEncoder` turns them into bytes, ``TraceReader`` turns bytes back into them.
 ///
 /// Identifiers are small integers scoped to one trace file: the runtime numbers locks, threads,
 /// stacks and modules from 1 as it meets them, so records stay short. `0` means "none" wherever

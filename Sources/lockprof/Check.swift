@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LockProfAnalysis
+import LockProfReporting
 
 /// `lockprof check TRACE...`: a CI gate. Exit 0 when every lock stays within its limits (or, with
 /// a baseline, did not regress), 1 when one does not, 2 when a trace, the configuration or the

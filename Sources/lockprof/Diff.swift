@@ -1,5 +1,6 @@
 import ArgumentParser
 import LockProfAnalysis
+import LockProfReporting
 
 /// `lockprof diff BASE NEW`: per lock, the wait before and after, new and gone locks.
 struct Diff: ParsableCommand {
