@@ -19,7 +19,7 @@ import Synchronization
 /// ```
 ///
 /// Recording uses the process's one `LockProfiler` session: `record` calls from several tests
-/// take turns, and a session started elsewhere (``LockProfiler/start(tracePath:overwrite:)``)
+/// take turns, and a session started elsewhere (`LockProfiler.start(tracePath:overwrite:)`)
 /// makes `record` throw. Every profiled lock used while recording is in the report, also those
 /// of tests running at the same time, so ask about locks by their (unique) names.
 public struct ContentionRecording: Sendable {

@@ -61,7 +61,8 @@ import FoundationXML
     }
 
     @Test func githubOutputParsesBackToAnnotationsAtTheSource() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
         let result = try CommandRunner.run(["check", traces.contended, "--format", "github", "--source-root", root])
         #expect(result.status == 1)
         let annotations = result.outputLines.filter { $0.hasPrefix("::error ") }
