@@ -4,8 +4,8 @@ import PackageDescription
 // Linux only: the runtime waits on futexes and captures stacks with libunwind. The one place that
 // knows the platform, Sources/LockProfFormat/Platform/Posix.swift, stops any other system with #error.
 //
-// Dependencies point one way only:
-//   CLibunwind ← CLockProfSupport ← LockProf → LockProfFormat ← LockProfAnalysis ← lockprof
+// Dependencies point one way only (docs/design.md, "Layout and dependencies"):
+//   CLibunwind ← CLockProfSupport ← LockProf → LockProfFormat ← LockProfAnalysis ← LockProfReporting ← lockprof
 // `lockprof` also uses LockProf, to run the built-in demo workload, and LockProfFormat's platform
 // layer (FileDescriptor) for its own files and streams.
 // LockProfTesting (LockProf + LockProfAnalysis) records a workload from a test and queries it.
@@ -36,6 +36,10 @@ let package = Package(
         .target(name: "LockProfFormat"),
         .target(name: "LockProf", dependencies: ["CLockProfSupport", "LockProfFormat"]),
         .target(name: "LockProfAnalysis", dependencies: ["LockProfFormat"]),
+        // The output formats of `lockprof check` and `lockprof diff` (text, JSON, JUnit, GitHub
+        // annotations): the command-line tool's, not a product. A target of its own rather than
+        // part of `lockprof` so that their tests share LockProfAnalysisTests' trace fixtures.
+        .target(name: "LockProfReporting", dependencies: ["LockProfAnalysis"]),
         // Record a workload in-process from a test and ask about its locks.
         .target(name: "LockProfTesting", dependencies: ["LockProf", "LockProfAnalysis"]),
         .executableTarget(
@@ -44,6 +48,7 @@ let package = Package(
                 "LockProf",
                 "LockProfAnalysis",
                 "LockProfFormat",
+                "LockProfReporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,7 +60,7 @@ let package = Package(
         .testTarget(name: "LockProfFormatTests", dependencies: ["LockProfFormat"]),
         .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat"]),
         .testTarget(
-            name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfFormat"], exclude: ["Fixtures"]),
+            name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfReporting", "LockProfFormat"], exclude: ["Fixtures"]),
         // LockProfTesting used as a test would use it, in a process of its own (one session per process).
         .executableTarget(name: "contention-probe", dependencies: ["LockProfTesting", "LockProf"], path: "Examples/ContentionProbe"),
         .testTarget(name: "LockProfTestingTests", dependencies: ["LockProfTesting", "LockProfAnalysis", "LockProfFormat", "contention-probe"]),

@@ -3,10 +3,10 @@
 /// Castagnoli rather than the zip CRC because it detects more error patterns at the same cost and
 /// is what storage formats of this kind use (iSCSI, ext4, LevelDB). Table-driven, eight bytes per
 /// step ("slicing by 8").
-public enum CRC32C {
+package enum CRC32C {
     /// The checksum of `bytes`, continuing from `crc` (pass the previous result to checksum a
     /// message in pieces).
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var crc = ~crc
         var index = 0
         let count = bytes.count
@@ -29,7 +29,7 @@ public enum CRC32C {
     }
 
     /// The checksum of a byte array.
-    public static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0, continuing: crc) }
     }
 

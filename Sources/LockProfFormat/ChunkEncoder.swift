@@ -5,7 +5,7 @@
 /// — encoded field by field straight into the payload, with no record value in between — and the
 /// rarer records with ``append(_:)``; it calls ``finishChunk(sequence:)`` when the payload is
 /// large enough or a periodic flush is due. Tests use it to build traces byte by byte.
-public struct ChunkEncoder: Sendable {
+package struct ChunkEncoder: Sendable {
     /// The payload is `payload[0..<payloadCount]`; the bytes after it are room for the next
     /// records (kept across chunks, so a steady stream of events allocates nothing).
     private var payload: [UInt8] = []
@@ -14,18 +14,18 @@ public struct ChunkEncoder: Sendable {
     private var body = ByteSink()
 
     /// Records appended since the last ``finishChunk(sequence:)``.
-    public private(set) var recordCount = 0
+    package private(set) var recordCount = 0
 
-    public init() {}
+    package init() {}
 
     /// Bytes of payload so far; callers finish a chunk once this passes their target size.
-    public var payloadByteCount: Int { payloadCount }
+    package var payloadByteCount: Int { payloadCount }
 
     /// True when no record was appended since the last chunk was finished.
-    public var isEmpty: Bool { recordCount == 0 }
+    package var isEmpty: Bool { recordCount == 0 }
 
     /// Adds one record to the current chunk.
-    public mutating func append(_ record: TraceRecord) {
+    package mutating func append(_ record: TraceRecord) {
         switch record {
         case .contention(let r):
             appendContention(
@@ -56,7 +56,7 @@ public struct ChunkEncoder: Sendable {
     }
 
     /// Adds a `contention` record (the fields of ``ContentionRecord``) to the current chunk.
-    public mutating func appendContention(
+    package mutating func appendContention(
         lockID: UInt32, threadID: UInt32, timeNanoseconds: UInt64, waitNanoseconds: UInt64, waiterStackID: UInt32,
         holderStackID: UInt32, timedOut: Bool
     ) {
@@ -69,7 +69,7 @@ public struct ChunkEncoder: Sendable {
     }
 
     /// Adds a `release` record (the fields of ``ReleaseRecord``) to the current chunk.
-    public mutating func appendRelease(
+    package mutating func appendRelease(
         lockID: UInt32, threadID: UInt32, timeNanoseconds: UInt64, holdNanoseconds: UInt64, holderStackID: UInt32,
         holdMeasuredFromAcquisition: Bool
     ) {
@@ -113,7 +113,7 @@ public struct ChunkEncoder: Sendable {
     }
 
     /// Returns the framed chunk (header + payload) and starts a new, empty one.
-    public mutating func finishChunk(sequence: UInt64) -> [UInt8] {
+    package mutating func finishChunk(sequence: UInt64) -> [UInt8] {
         let count = payloadCount
         var header = ByteSink()
         header.bytes.append(contentsOf: TraceFileLayout.chunkMagic)

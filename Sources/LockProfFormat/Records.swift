@@ -1,5 +1,5 @@
 /// The records a trace is made of. Writer and reader share these definitions: the runtime builds
-/// them, ``ChunkEncoder`` turns them into bytes, ``TraceReader`` turns bytes back into them.
+/// them, `ChunkEncoder` turns them into bytes, ``TraceReader`` turns bytes back into them.
 ///
 /// Identifiers are small integers scoped to one trace file: the runtime numbers locks, threads,
 /// stacks and modules from 1 as it meets them, so records stay short. `0` means "none" wherever
@@ -75,6 +75,7 @@ public struct ProcessRecord: Equatable, Sendable {
     /// Which clock produced the times (`tsc` or `monotonic`), for the curious reader.
     public var clockSource: String
 
+    /// A record of these fields.
     public init(
         pid: Int32, processName: String, startWallNanoseconds: UInt64, startNanoseconds: UInt64,
         clockSource: String
@@ -96,6 +97,7 @@ public struct ThreadRecord: Equatable, Sendable {
     /// The thread's name (`pthread_getname_np`), empty when it has none.
     public var name: String
 
+    /// A record of these fields.
     public init(threadID: UInt32, systemThreadID: UInt64, name: String) {
         self.threadID = threadID
         self.systemThreadID = systemThreadID
@@ -114,6 +116,7 @@ public struct LockRecord: Equatable, Sendable {
     /// Where the lock was created, `Module/File.swift:42`.
     public var site: String
 
+    /// A record of these fields.
     public init(lockID: UInt32, kind: LockKind, name: String, site: String) {
         self.lockID = lockID
         self.kind = kind
@@ -131,6 +134,7 @@ public struct ModuleRecord: Equatable, Sendable {
     /// Load base: frame address − base = the module-relative offset stored in stacks.
     public var baseAddress: UInt64
 
+    /// A record of these fields.
     public init(moduleID: UInt32, path: String, baseAddress: UInt64) {
         self.moduleID = moduleID
         self.path = path
@@ -145,6 +149,7 @@ public struct Frame: Hashable, Sendable {
     /// Address − module base. For return addresses this is the instruction after the call.
     public var offset: UInt64
 
+    /// The frame at `offset` in module `moduleID`.
     public init(moduleID: UInt32, offset: UInt64) {
         self.moduleID = moduleID
         self.offset = offset
@@ -158,6 +163,7 @@ public struct StackRecord: Equatable, Sendable {
     /// Innermost (the lock call) first; at most ``TraceLimits/maximumFrames``.
     public var frames: [Frame]
 
+    /// A record of these fields.
     public init(stackID: UInt32, frames: [Frame]) {
         self.stackID = stackID
         self.frames = frames
@@ -175,6 +181,7 @@ public struct SymbolRecord: Equatable, Sendable {
     /// Source line, when debug information had it.
     public var line: UInt32?
 
+    /// A record of these fields.
     public init(frame: Frame, function: String, file: String?, line: UInt32?) {
         self.frame = frame
         self.function = function
@@ -185,6 +192,7 @@ public struct SymbolRecord: Equatable, Sendable {
 
 /// An acquisition that had to wait.
 public struct ContentionRecord: Equatable, Sendable {
+    /// The lock waited for.
     public var lockID: UInt32
     /// The thread that waited.
     public var threadID: UInt32
@@ -199,6 +207,7 @@ public struct ContentionRecord: Equatable, Sendable {
     /// True when the wait ended in a timeout rather than an acquisition.
     public var timedOut: Bool
 
+    /// A record of these fields.
     public init(
         lockID: UInt32, threadID: UInt32, timeNanoseconds: UInt64, waitNanoseconds: UInt64,
         waiterStackID: UInt32, holderStackID: UInt32, timedOut: Bool = false
@@ -215,6 +224,7 @@ public struct ContentionRecord: Equatable, Sendable {
 
 /// A release that found waiters: the hold that made others wait.
 public struct ReleaseRecord: Equatable, Sendable {
+    /// The lock released.
     public var lockID: UInt32
     /// The thread that held the lock.
     public var threadID: UInt32
@@ -228,6 +238,7 @@ public struct ReleaseRecord: Equatable, Sendable {
     /// timed and the hold is measured from the first waiter's arrival (a lower bound).
     public var holdMeasuredFromAcquisition: Bool
 
+    /// A record of these fields.
     public init(
         lockID: UInt32, threadID: UInt32, timeNanoseconds: UInt64, holdNanoseconds: UInt64,
         holderStackID: UInt32, holdMeasuredFromAcquisition: Bool
@@ -316,6 +327,7 @@ public struct LockOrderRecord: Equatable, Sendable {
     /// The stack that acquired `acquiredLockID`; 0 when not captured.
     public var stackID: UInt32
 
+    /// A record of these fields.
     public init(heldLockID: UInt32, acquiredLockID: UInt32, threadID: UInt32, stackID: UInt32) {
         self.heldLockID = heldLockID
         self.acquiredLockID = acquiredLockID
@@ -326,9 +338,12 @@ public struct LockOrderRecord: Equatable, Sendable {
 
 /// Events a thread could not record because its ring was full; cumulative.
 public struct DropRecord: Equatable, Sendable {
+    /// The thread whose ring was full.
     public var threadID: UInt32
+    /// Events it dropped since recording started.
     public var droppedEvents: UInt64
 
+    /// A record of these fields.
     public init(threadID: UInt32, droppedEvents: UInt64) {
         self.threadID = threadID
         self.droppedEvents = droppedEvents
@@ -337,8 +352,10 @@ public struct DropRecord: Equatable, Sendable {
 
 /// A time the recording is known to have reached.
 public struct CheckpointRecord: Equatable, Sendable {
+    /// The time reached, on the process's monotonic clock.
     public var timeNanoseconds: UInt64
 
+    /// A checkpoint at `timeNanoseconds`.
     public init(timeNanoseconds: UInt64) {
         self.timeNanoseconds = timeNanoseconds
     }
@@ -346,8 +363,10 @@ public struct CheckpointRecord: Equatable, Sendable {
 
 /// Recording ended normally.
 public struct EndRecord: Equatable, Sendable {
+    /// When recording stopped, on the process's monotonic clock.
     public var timeNanoseconds: UInt64
 
+    /// The end of recording at `timeNanoseconds`.
     public init(timeNanoseconds: UInt64) {
         self.timeNanoseconds = timeNanoseconds
     }

@@ -17,6 +17,7 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Writing failed (disk full, file-size limit, I/O error); what was written before stays readable.
     case writeFailed(path: String, reason: String)
 
+    /// The one line naming the file and the problem.
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): "\(path): cannot open: \(reason)"
@@ -43,6 +44,7 @@ public enum TraceDamage: Equatable, Sendable, CustomStringConvertible {
     /// contents (no writer does this); the first definition was kept.
     case conflictingDefinition(record: String, id: UInt32)
 
+    /// The one line saying where the damage is and what was lost.
     public var description: String {
         switch self {
         case .truncated(let at, let lost):

@@ -9,21 +9,21 @@
 /// The header's own checksum means a corrupt length is caught before it is believed, so one bad
 /// chunk never hides the chunks after it; the payload checksum catches everything else. A crash
 /// loses at most the chunk being written. Sequence numbers start at 0 and grow by one per chunk.
-public enum TraceFileLayout {
+package enum TraceFileLayout {
     /// The first eight bytes of every trace.
-    public static let magic: [UInt8] = Array("LOCKPROF".utf8)
+    package static let magic: [UInt8] = Array("LOCKPROF".utf8)
     /// The format version this code writes and reads. Bump it when a change would make an older
     /// reader misread a newer file (adding a record tag or appending fields does not).
-    public static let formatVersion: UInt16 = 1
+    package static let formatVersion: UInt16 = 1
     /// Bytes before the first chunk.
-    public static let fileHeaderSize = 16
+    package static let fileHeaderSize = 16
     /// Marks the start of every chunk; lets a reader find the next chunk after a corrupt one.
-    public static let chunkMagic: [UInt8] = Array("LPCK".utf8)
+    package static let chunkMagic: [UInt8] = Array("LPCK".utf8)
     /// Bytes of a chunk header.
-    public static let chunkHeaderSize = 28
+    package static let chunkHeaderSize = 28
 
     /// The file header for this format version.
-    public static func fileHeader() -> [UInt8] {
+    package static func fileHeader() -> [UInt8] {
         var sink = ByteSink()
         sink.bytes.append(contentsOf: magic)
         sink.bytes.append(contentsOf: withUnsafeBytes(of: formatVersion.littleEndian) { Array($0) })

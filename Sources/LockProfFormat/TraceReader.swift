@@ -11,6 +11,7 @@ public struct TraceReadSummary: Equatable, Sendable {
     /// Truncation and corruption found, in file order. Empty for an intact trace.
     public var damage: [TraceDamage] = []
 
+    /// An empty summary of reading `path`, before the first chunk.
     public init(path: String) { self.path = path }
 }
 

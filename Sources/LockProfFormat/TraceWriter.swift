@@ -89,6 +89,7 @@ public final class TraceWriter {
         if encoder.payloadByteCount >= Self.targetChunkBytes { try flush() }
     }
 
+    /// Writes the records buffered so far as one chunk, so they survive a crash of the program; does nothing when none are buffered.
     public func flush() throws(TraceError) {
         guard !encoder.isEmpty else { return }
         guard let file else { throw .writeFailed(path: path, reason: "the writer is closed") }

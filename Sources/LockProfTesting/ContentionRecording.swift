@@ -18,8 +18,8 @@ import Synchronization
 /// }
 /// ```
 ///
-/// Recording uses the process's one ``LockProfiler`` session: `record` calls from several tests
-/// take turns, and a session started elsewhere (``LockProfiler/start(tracePath:overwrite:)``)
+/// Recording uses the process's one `LockProfiler` session: `record` calls from several tests
+/// take turns, and a session started elsewhere (`LockProfiler.start(tracePath:overwrite:)`)
 /// makes `record` throw. Every profiled lock used while recording is in the report, also those
 /// of tests running at the same time, so ask about locks by their (unique) names.
 public struct ContentionRecording: Sendable {
@@ -35,8 +35,8 @@ public struct ContentionRecording: Sendable {
     /// Records `workload` into a temporary trace, analyses it with `threshold` (the wait fraction
     /// above which a lock is flagged) and deletes the trace.
     ///
-    /// - Throws: ``LockProfilerError`` when another session is recording or the temporary file
-    ///   cannot be written; ``AnalysisError`` when the trace cannot be read back; whatever
+    /// - Throws: `LockProfilerError` when another session is recording or the temporary file
+    ///   cannot be written; `AnalysisError` when the trace cannot be read back; whatever
     ///   `workload` throws (recording is stopped first).
     public static func record(
         threshold: Double = ContentionAnalysis.defaultThreshold, _ workload: () throws -> Void

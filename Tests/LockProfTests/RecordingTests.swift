@@ -103,8 +103,8 @@ import Testing
 
     @Test func threadsThatRecordInTwoSessionsDefineTheirStacksInBothTraces() throws {
         // Symbols are not what this test is about, and symbolizing the test binary is slow.
-        Symbolizer.forcedSymbolizerPath.withLock { $0 = "" }
-        defer { Symbolizer.forcedSymbolizerPath.withLock { $0 = nil } }
+        SessionSymbolizer.forcedSymbolizerPath.withLock { $0 = "" }
+        defer { SessionSymbolizer.forcedSymbolizerPath.withLock { $0 = nil } }
         let name = "recording.two-sessions-\(UUID())"
         let lock = ProfiledLock(name: name)
         let go = DispatchSemaphore(value: 0)
@@ -148,8 +148,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let name = "recording.no-symbolizer-\(UUID())"
         let lock = ProfiledLock(name: name)
-        Symbolizer.forcedSymbolizerPath.withLock { $0 = "" }
-        defer { Symbolizer.forcedSymbolizerPath.withLock { $0 = nil } }
+        SessionSymbolizer.forcedSymbolizerPath.withLock { $0 = "" }
+        defer { SessionSymbolizer.forcedSymbolizerPath.withLock { $0 = nil } }
         try LockProfiler.start(tracePath: path)
         onThreads(3) { _ in
             for _ in 0..<3 { sleepWhileHoldingTheLock(lock) }

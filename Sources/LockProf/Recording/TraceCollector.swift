@@ -122,7 +122,7 @@ final class TraceCollector {
     /// The last records: symbols for every frame met, the end marker; then closes the file.
     func finish() {
         checkpoint()
-        for symbol in Symbolizer.symbolize(frames: Array(Set(frames.values)), modules: modules) {
+        for symbol in SessionSymbolizer.symbolize(frames: Array(Set(frames.values)), modules: modules) {
             write(.symbol(symbol))
         }
         write(.end(EndRecord(timeNanoseconds: lockprof_now_ns())))

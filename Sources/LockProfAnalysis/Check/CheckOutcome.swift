@@ -1,6 +1,6 @@
 /// The result of `lockprof check`: every lock's verdict and the failures that belong to no single
-/// lock (inversions). Renderers (``CheckTextRenderer``, ``CheckJSONRenderer``,
-/// ``GitHubAnnotationRenderer``, ``JUnitRenderer``) read only this.
+/// lock (inversions). The renderers of `lockprof check` (text, JSON, JUnit, GitHub annotations)
+/// read only this.
 public struct CheckOutcome: Equatable, Sendable {
     /// One lock's verdict.
     public struct LockCheck: Equatable, Sendable {

@@ -7,11 +7,19 @@
 ///
 /// ```swift
 /// let outcome = ContentionCheck.evaluate(report, policy: CheckPolicy())
-/// if !outcome.passed { print(CheckTextRenderer().render(outcome)) }
+/// for lock in outcome.failedLocks {
+///     print(lock.displayName, lock.failures.map(\.description).joined(separator: "; "))
+/// }
 /// ```
 public enum ContentionCheck {
-    /// - Parameter inversions: one line per lock-order inversion; each fails the check unless the
-    ///   policy allows inversions. Nil (the default): the inversions the report found.
+    /// Every lock of `report` judged by `policy` (and `baseline`, when given), and the inversions.
+    ///
+    /// - Parameters:
+    ///   - report: the run to judge.
+    ///   - policy: the limits, per-lock overrides, ignored locks and the regression tolerance.
+    ///   - baseline: an earlier run; with one, a known lock fails only when it regressed.
+    ///   - inversions: one line per lock-order inversion; each fails the check unless the
+    ///     policy allows inversions. Nil (the default): the inversions the report found.
     public static func evaluate(
         _ report: ContentionReport, policy: CheckPolicy, baseline: Baseline? = nil, inversions: [String]? = nil
     ) -> CheckOutcome {

@@ -3,10 +3,10 @@
 ///
 /// One parser for flags and the configuration file, so `--max-wait-fraction 10%` and
 /// `"maxWaitFraction": "10%"` can never mean different things.
-public enum LimitSyntax {
+package enum LimitSyntax {
     /// A share above 0 and at most 100%, written as a percentage (`12.5%`) or a fraction (`0.125`).
     /// `name` (`--max-wait-fraction`, `maxWaitFraction`) starts the error message.
-    public static func fraction(_ text: String, name: String) throws(LimitSyntaxError) -> Double {
+    package static func fraction(_ text: String, name: String) throws(LimitSyntaxError) -> Double {
         let trimmed = text.trimmingWhitespace()
         let isPercent = trimmed.hasSuffix("%")
         let number = isPercent ? String(trimmed.dropLast()) : trimmed
@@ -24,7 +24,7 @@ public enum LimitSyntax {
     }
 
     /// A relative tolerance: a percentage or fraction of 0 or more, which may exceed 100% (`+200%`).
-    public static func tolerance(_ text: String, name: String) throws(LimitSyntaxError) -> Double {
+    package static func tolerance(_ text: String, name: String) throws(LimitSyntaxError) -> Double {
         let trimmed = text.trimmingWhitespace()
         let isPercent = trimmed.hasSuffix("%")
         guard let value = Double(isPercent ? String(trimmed.dropLast()) : trimmed), value.isFinite, value >= 0 else {
@@ -35,7 +35,7 @@ public enum LimitSyntax {
 
     /// A duration in nanoseconds: a number with a unit (`ns`, `us`, `µs`, `ms`, `s`) or a bare
     /// integer of nanoseconds.
-    public static func duration(_ text: String, name: String) throws(LimitSyntaxError) -> UInt64 {
+    package static func duration(_ text: String, name: String) throws(LimitSyntaxError) -> UInt64 {
         let trimmed = text.trimmingWhitespace()
         let units: [(suffix: String, nanoseconds: Double)] = [("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9)]
         let unit = units.first { trimmed.hasSuffix($0.suffix) }
@@ -48,13 +48,13 @@ public enum LimitSyntax {
 }
 
 /// A limit that could not be read; `message` is the whole sentence, naming the flag or key.
-public struct LimitSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct LimitSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The sentence to show, naming the flag or key.
-    public var message: String
+    package var message: String
     /// An error saying `message`.
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }
 
 extension String {

@@ -5,9 +5,9 @@
 /// Why not compress: pprof requires gzip framing, not compression, and a profile is a few KiB to
 /// a few hundred KiB. Stored blocks keep the analysis free of a system library (zlib is not
 /// always installed) in about forty lines.
-public enum Gzip {
+package enum Gzip {
     /// `bytes` as a gzip file.
-    public static func wrap(_ bytes: [UInt8]) -> [UInt8] {
+    package static func wrap(_ bytes: [UInt8]) -> [UInt8] {
         // Header: magic, method 8 (deflate), no flags, mtime 0, no extra flags, OS 255 (unknown).
         var output: [UInt8] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]
         output.reserveCapacity(bytes.count + bytes.count / 65_535 * 5 + 32)
@@ -33,7 +33,7 @@ public enum Gzip {
 }
 
 /// CRC-32 (IEEE 802.3, the polynomial gzip and zip use; the trace format's CRC-32C is another).
-public enum CRC32 {
+package enum CRC32 {
     static let table: [UInt32] = (0..<256).map { index in
         var value = UInt32(index)
         for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
@@ -41,7 +41,7 @@ public enum CRC32 {
     }
 
     /// The checksum of `bytes` (`CRC32.checksum(Array("123456789".utf8)) == 0xCBF43926`).
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    package static func checksum(_ bytes: [UInt8]) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         return ~crc

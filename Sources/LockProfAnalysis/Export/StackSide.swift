@@ -1,7 +1,9 @@
 /// Which stacks an export weighs: the holders' (the code that held the lock while others waited,
 /// as Go's mutex profile does) or the waiters' (the code that waited, as Go's block profile does).
 public enum StackSide: String, Sendable, CaseIterable {
+    /// The stacks that held the lock while others waited (Go's mutex profile).
     case holder
+    /// The stacks that waited for the lock (Go's block profile).
     case waiter
 
     /// The stacks of `lock` on this side, heaviest first.

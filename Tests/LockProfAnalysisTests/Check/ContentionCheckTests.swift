@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import LockProfAnalysis
 import LockProfFormat
+import LockProfReporting
 import Testing
 
 @Suite struct ContentionCheckTests {

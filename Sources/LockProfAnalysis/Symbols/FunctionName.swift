@@ -1,0 +1,147 @@
+/// Short, Swift-style names for demangled functions, for the text report (JSON keeps the full
+/// demangled name).
+///
+/// ```swift
+/// FunctionName.readable("lockprof.BankAccount.withdraw(_: Swift.Int, ioMilliseconds: Swift.Double) -> Swift.Bool")
+/// // "BankAccount.withdraw(_:ioMilliseconds:)"
+/// ```
+///
+/// The module prefix, parameter types and return type are dropped; closures keep their number
+/// (`closure #1 in HotCounter.increment()`). Names that do not look like Swift (C functions,
+/// `0x…` offsets) are returned unchanged.
+package enum FunctionName {
+    package static func readable(_ demangled: String) -> String {
+        var name = Substring(withoutPrivateDiscriminators(demangled))
+        var prefix = ""
+        if name.hasPrefix("@objc ") { name = name.dropFirst("@objc ".count) }
+        // Thunks read as what they forward to; specializations keep saying so. The prefixes
+        // come in any order ("merged partial apply forwarder for …", "function signature
+        // specialization <…> of static …"): strip until none is left.
+        var stripped = true
+        while stripped {
+            stripped = false
+            for wrapper in ["partial apply forwarder for ", "partial apply for ", "merged ", "reabstraction thunk helper for ", "static "]
+            where name.hasPrefix(wrapper) {
+                name = name.dropFirst(wrapper.count)
+                stripped = true
+            }
+            if name.hasPrefix("specialized ") {
+                name = name.dropFirst("specialized ".count)
+                prefix = "specialized "
+                stripped = true
+            }
+            if name.hasPrefix("generic specialization <") || name.hasPrefix("function signature specialization <"),
+                let of = topLevelRange(of: "> of ", in: name)
+            {
+                name = name[of.upperBound...]
+                prefix = "specialized "
+                stripped = true
+            }
+        }
+        if name.hasPrefix("closure #") || name.hasPrefix("implicit closure #"),
+            let number = name.firstIndex(of: "#"),
+            let inRange = name.firstRange(of: " in ")
+        {
+            let digits = name[name.index(after: number)...].prefix { $0.isNumber }
+            let kind = name.hasPrefix("implicit") ? "implicit closure" : "closure"
+            return prefix + "\(kind) #\(digits) in " + readable(String(name[inRange.upperBound...]))
+        }
+        return prefix + shortened(name)
+    }
+
+    /// A file-private declaration demangles as `(Name in _0123ABCD…)`; its name is just `Name`.
+    /// `Foundation.(NSThreadStart in _643E…)(…)` → `Foundation.NSThreadStart(…)`.
+    static func withoutPrivateDiscriminators(_ name: String) -> String {
+        var result = ""
+        var rest = Substring(name)
+        while let open = rest.firstIndex(of: "(") {
+            result += rest[..<open]
+            let inner = rest[rest.index(after: open)...]
+            if let marker = inner.firstRange(of: " in _"), let close = inner[marker.upperBound...].firstIndex(of: ")"),
+                inner[..<marker.lowerBound].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+                !inner[..<marker.lowerBound].isEmpty,
+                inner[marker.upperBound..<close].allSatisfy({ $0.isHexDigit })
+            {
+                result += inner[..<marker.lowerBound]
+                rest = inner[inner.index(after: close)...]
+            } else {
+                result += "("
+                rest = inner
+            }
+        }
+        return result + rest
+    }
+
+    /// `module.Type.method(label: Type) -> Result` → `Type.method(label:)`.
+    static func shortened(_ name: Substring) -> String {
+        var base = name
+        var arguments = ""
+        if let open = firstTopLevel("(", in: name), let close = matchingParenthesis(in: name, from: open) {
+            base = name[..<open]
+            arguments = "(" + labels(in: name[name.index(after: open)..<close]) + ")"
+        } else if let colon = name.firstRange(of: " : ") {
+            base = name[..<colon.lowerBound]  // `Account.balance.getter : Swift.Int`
+        }
+        guard base.allSatisfy({ !$0.isWhitespace }) else { return String(name) }
+        let components = base.split(separator: ".", omittingEmptySubsequences: false)
+        if components.count > 1, !components[0].isEmpty, components[0].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            base = base[base.index(after: base.firstIndex(of: ".")!)...]
+        }
+        return String(base) + arguments
+    }
+
+    /// `_: Swift.Int, ioMilliseconds: Swift.Double` → `_:ioMilliseconds:`.
+    static func labels(in parameters: Substring) -> String {
+        var result = ""
+        var depth = 0
+        var start = parameters.startIndex
+        func finish(_ parameter: Substring) {
+            let trimmed = parameter.drop { $0 == " " }
+            guard !trimmed.isEmpty else { return }
+            if let colon = firstTopLevel(":", in: trimmed), trimmed[..<colon].allSatisfy({ !$0.isWhitespace }) {
+                result += trimmed[..<colon] + ":"
+            } else {
+                result += "_:"
+            }
+        }
+        for index in parameters.indices {
+            switch parameters[index] {
+            case "(", "<", "[": depth += 1
+            case ")", ">", "]": depth -= 1
+            case "," where depth == 0:
+                finish(parameters[start..<index])
+                start = parameters.index(after: index)
+            default: break
+            }
+        }
+        finish(parameters[start...])
+        return result
+    }
+
+    static func firstTopLevel(_ character: Character, in text: Substring) -> Substring.Index? {
+        var depth = 0
+        for index in text.indices {
+            let c = text[index]
+            if c == character && depth == 0 { return index }
+            if c == "<" || c == "[" { depth += 1 }
+            if c == ">" || c == "]" { depth -= 1 }
+        }
+        return nil
+    }
+
+    static func matchingParenthesis(in text: Substring, from open: Substring.Index) -> Substring.Index? {
+        var depth = 0
+        for index in text[open...].indices {
+            if text[index] == "(" { depth += 1 }
+            if text[index] == ")" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+        }
+        return nil
+    }
+
+    static func topLevelRange(of needle: String, in text: Substring) -> Range<Substring.Index>? {
+        text.firstRange(of: needle)
+    }
+}
