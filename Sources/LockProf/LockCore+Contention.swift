@@ -94,20 +94,20 @@ extension LockCore {
         switch mode {
         case .exclusive:
             add(1, to: LockSlot.acquisitions)
-            add(1, to: LockSlot.contended)
+            add(1, to: LockSlot.of(.contendedAcquisitions))
         case .reader:
-            slots[LockSlot.sharedAcquisitions].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.sharedContended].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.of(.sharedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.of(.sharedContendedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.of(.contendedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
         case .permit:
             slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.of(.contendedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
         }
         guard recording else { return }
         let now = lockprof_now_ns()
         let wait = now &- waitStart
         countWait(wait)
-        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
+        if mode == .reader { slots[LockSlot.of(.sharedWaitNanoseconds)].wrappingAdd(wait, ordering: .relaxed) }
         let holderStack: UInt64
         if mode != .exclusive {
             holderStack = slots[LockSlot.holderStack].exchange(0, ordering: .relaxed)
@@ -128,7 +128,7 @@ extension LockCore {
         guard recording else { return }
         let wait = now &- waitStart
         countWait(wait)
-        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
+        if mode == .reader { slots[LockSlot.of(.sharedWaitNanoseconds)].wrappingAdd(wait, ordering: .relaxed) }
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: 0, timedOut: true)
     }
@@ -136,10 +136,10 @@ extension LockCore {
     /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic
     /// read-modify-writes: a timed-out waiter does not hold the lock.
     func countWait(_ wait: UInt64) {
-        slots[LockSlot.waitNanoseconds].wrappingAdd(wait, ordering: .relaxed)
-        var maximum = slots[LockSlot.maximumWait].load(ordering: .relaxed)
+        slots[LockSlot.of(.waitNanoseconds)].wrappingAdd(wait, ordering: .relaxed)
+        var maximum = slots[LockSlot.of(.maximumWaitNanoseconds)].load(ordering: .relaxed)
         while wait > maximum {
-            let (exchanged, current) = slots[LockSlot.maximumWait].compareExchange(
+            let (exchanged, current) = slots[LockSlot.of(.maximumWaitNanoseconds)].compareExchange(
                 expected: maximum, desired: wait, ordering: .relaxed)
             if exchanged { break }
             maximum = current
@@ -182,8 +182,8 @@ extension LockCore {
                     if begin == 0 || begin > now { begin = now }
                 }
                 let hold = now &- begin
-                count(1, to: LockSlot.blockingHolds)
-                count(hold, to: LockSlot.blockingHoldNanoseconds)
+                count(1, to: LockSlot.of(.blockingHolds))
+                count(hold, to: LockSlot.of(.blockingHoldNanoseconds))
                 // Those still asleep wait on the next holder from now.
                 slots[LockSlot.firstWaiterArrival].store(now, ordering: .relaxed)
                 holderStack = Recorder.captureStack(at: now)
@@ -192,8 +192,8 @@ extension LockCore {
                     measuredFromAcquisition: measuredFromAcquisition)
             } else if holdStart != 0 {
                 // A timed hold that made nobody wait: a sample for the hold-time estimate.
-                count(1, to: LockSlot.sampledHolds)
-                count(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
+                count(1, to: LockSlot.of(.sampledHolds))
+                count(now &- holdStart, to: LockSlot.of(.sampledHoldNanoseconds))
             }
         }
         return holderStack

@@ -66,14 +66,19 @@ public final class ProfiledCondition: Sendable {
 
     /// Wakes one waiting thread, if any. May be called with or without the lock held.
     public func signal() {
-        core.countSignal()
-        core.incrementWordAndWake(upTo: 1)
+        announce(.signals, waking: 1)
     }
 
     /// Wakes every waiting thread. May be called with or without the lock held.
     public func broadcast() {
-        core.countBroadcast()
-        core.incrementWordAndWake(upTo: Int32.max)
+        announce(.broadcasts, waking: Int32.max)
+    }
+
+    /// Counts the call (`signals` or `broadcasts`), then the signalling side of the protocol above.
+    @inline(__always)
+    private func announce(_ call: LockCounter, waking count: Int32) {
+        core.countAtomically(call)
+        core.incrementWordAndWake(upTo: count)
     }
 
     private func wait(timeoutNanoseconds: Int64) -> Bool {
