@@ -66,28 +66,27 @@ public final class ProfiledCondition: Sendable {
 
     /// Wakes one waiting thread, if any. May be called with or without the lock held.
     public func signal() {
-        announce(counter: LockSlot.signals, waking: 1)
+        announce(.signals, waking: 1)
     }
 
     /// Wakes every waiting thread. May be called with or without the lock held.
     public func broadcast() {
-        announce(counter: LockSlot.broadcasts, waking: Int32.max)
+        announce(.broadcasts, waking: Int32.max)
     }
 
-    private func announce(counter: Int, waking count: Int32) {
-        core.slots[counter].wrappingAdd(1, ordering: .relaxed)
-        core.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        if core.slots[LockSlot.sleepers].load(ordering: .sequentiallyConsistent) != 0 {
-            lockprof_futex_wake(core.futexAddress, count)
-        }
+    /// Counts the call (`signals` or `broadcasts`), then the signalling side of the protocol above.
+    @inline(__always)
+    private func announce(_ call: LockCounter, waking count: Int32) {
+        core.countAtomically(call)
+        core.incrementWordAndWake(upTo: count)
     }
 
     private func wait(timeoutNanoseconds: Int64) -> Bool {
         let sequence = core.word.pointee.load(ordering: .relaxed)
         // Counted under the bound lock, but atomically: the condition's counters are read
         // concurrently and other kinds of writers (signalers) touch neighbouring slots.
-        core.slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
-        core.slots[LockSlot.sleepers].wrappingAdd(1, ordering: .sequentiallyConsistent)
+        core.countConcurrentAcquisition()
+        core.addSleeper()
         let recording = lockprof_is_recording() != 0
         let start = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
         let deadline = timeoutNanoseconds >= 0 ? start &+ UInt64(timeoutNanoseconds) : UInt64.max
@@ -105,11 +104,9 @@ public final class ProfiledCondition: Sendable {
             }
             _ = lockprof_futex_wait(core.futexAddress, sequence, remaining)
         }
-        core.slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
-        if !signalled { core.slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed) }
-        if recording {
-            core.slots[LockSlot.conditionWaitNanoseconds].wrappingAdd(lockprof_now_ns() &- start, ordering: .relaxed)
-        }
+        core.removeSleeper()
+        if !signalled { core.countTimeout() }
+        if recording { core.countConditionWait(lockprof_now_ns() &- start) }
         lock.lock()
         return signalled
     }

@@ -147,27 +147,7 @@ extension TraceRecord {
             }
         case .lockStatistics(let r):
             sink.varint(r.lockID)
-            sink.varint(r.acquisitions)
-            sink.varint(r.contendedAcquisitions)
-            sink.varint(r.failedTryLocks)
-            sink.varint(r.timeouts)
-            sink.varint(r.waitNanoseconds)
-            sink.varint(r.maximumWaitNanoseconds)
-            sink.varint(r.sampledHolds)
-            sink.varint(r.sampledHoldNanoseconds)
-            sink.varint(r.blockingHolds)
-            sink.varint(r.blockingHoldNanoseconds)
-            let histogram = r.waitHistogram.prefix(TraceLimits.histogramBuckets)
-            let used = histogram.lastIndex(where: { $0 != 0 }).map { $0 + 1 } ?? 0
-            sink.varint(UInt64(used))
-            for bucket in histogram.prefix(used) { sink.varint(bucket) }
-            // Appended in version 1 for the lock family; older readers ignore them.
-            for value in [
-                r.reentries, r.sharedAcquisitions, r.sharedContendedAcquisitions, r.sharedWaitNanoseconds,
-                r.conditionWaitNanoseconds, r.signals, r.broadcasts,
-            ] {
-                sink.varint(value)
-            }
+            r.counters.encode(into: &sink)
         case .drops(let r):
             sink.varint(r.threadID)
             sink.varint(r.droppedEvents)
@@ -239,30 +219,8 @@ extension TraceRecord {
         case .release:
             return .release(try ReleaseRecord.decodeBody(from: &source, clock: &clock))
         case .lockStatistics:
-            var r = LockStatisticsRecord(lockID: try source.varint32())
-            r.acquisitions = try source.varint()
-            r.contendedAcquisitions = try source.varint()
-            r.failedTryLocks = try source.varint()
-            r.timeouts = try source.varint()
-            r.waitNanoseconds = try source.varint()
-            r.maximumWaitNanoseconds = try source.varint()
-            r.sampledHolds = try source.varint()
-            r.sampledHoldNanoseconds = try source.varint()
-            r.blockingHolds = try source.varint()
-            r.blockingHoldNanoseconds = try source.varint()
-            let buckets = try source.count(limit: TraceLimits.histogramBuckets)
-            r.waitHistogram.reserveCapacity(buckets)
-            for _ in 0..<buckets { r.waitHistogram.append(try source.varint()) }
-            // The lock family's fields, absent from traces written before them (0 then).
-            func optional() throws(DecodeFailure) -> UInt64 { source.isAtEnd ? 0 : try source.varint() }
-            r.reentries = try optional()
-            r.sharedAcquisitions = try optional()
-            r.sharedContendedAcquisitions = try optional()
-            r.sharedWaitNanoseconds = try optional()
-            r.conditionWaitNanoseconds = try optional()
-            r.signals = try optional()
-            r.broadcasts = try optional()
-            return .lockStatistics(r)
+            let lockID = try source.varint32()
+            return .lockStatistics(LockStatisticsRecord(lockID: lockID, counters: try LockCounters(decoding: &source)))
         case .drops:
             return .drops(DropRecord(threadID: try source.varint32(), droppedEvents: try source.varint()))
         case .checkpoint:
@@ -305,5 +263,39 @@ extension ReleaseRecord {
             timeNanoseconds: clock.time(adding: try source.signedVarint()),
             holdNanoseconds: try source.varint(), holderStackID: try source.varint32(),
             holdMeasuredFromAcquisition: try source.byte() != 0)
+    }
+}
+
+extension LockCounters {
+    /// The body of a `lockStatistics` record after the lock id (docs/trace-format.md): the
+    /// counters before ``LockCounter/firstAfterHistogram``, the histogram without its trailing
+    /// empty buckets (count, then buckets), then the others.
+    func encode(into sink: inout ByteSink) {
+        for counter in LockCounter.allCases where counter.rawValue < LockCounter.firstAfterHistogram.rawValue {
+            sink.varint(self[counter])
+        }
+        let histogram = waitHistogram.prefix(TraceLimits.histogramBuckets)
+        let used = histogram.lastIndex(where: { $0 != 0 }).map { $0 + 1 } ?? 0
+        sink.varint(UInt64(used))
+        for bucket in histogram.prefix(used) { sink.varint(bucket) }
+        for counter in LockCounter.allCases where counter.rawValue >= LockCounter.firstAfterHistogram.rawValue {
+            sink.varint(self[counter])
+        }
+    }
+
+    /// Reads what ``encode(into:)`` writes. The counters after the histogram may be missing (a
+    /// trace written before they existed): they read as 0.
+    init(decoding source: inout ByteSource) throws(DecodeFailure) {
+        self.init()
+        for counter in LockCounter.allCases where counter.rawValue < LockCounter.firstAfterHistogram.rawValue {
+            self[counter] = try source.varint()
+        }
+        let buckets = try source.count(limit: TraceLimits.histogramBuckets)
+        waitHistogram.reserveCapacity(buckets)
+        for _ in 0..<buckets { waitHistogram.append(try source.varint()) }
+        for counter in LockCounter.allCases where counter.rawValue >= LockCounter.firstAfterHistogram.rawValue {
+            guard !source.isAtEnd else { break }
+            self[counter] = try source.varint()
+        }
     }
 }

@@ -252,47 +252,21 @@ public struct ReleaseRecord: Equatable, Sendable {
     }
 }
 
-/// Exact per-lock counters, cumulative since recording started.
+/// Exact per-lock counters, cumulative since recording started. Its counters are read by name
+/// as if they were its own properties (`record.acquisitions`, `record.waitHistogram`: see
+/// ``LockCounters`` and ``LockCounter`` for what each means).
+@dynamicMemberLookup
 public struct LockStatisticsRecord: Equatable, Sendable {
     public var lockID: UInt32
-    /// Successful acquisitions of every form (lock, successful tryLock, withLock, timed lock).
-    public var acquisitions: UInt64
-    /// Acquisitions that had to wait.
-    public var contendedAcquisitions: UInt64
-    /// `tryLock` calls that found the lock taken.
-    public var failedTryLocks: UInt64
-    /// Timed acquisitions that gave up.
-    public var timeouts: UInt64
-    /// Total time spent waiting, by all threads (timed-out waits included).
-    public var waitNanoseconds: UInt64
-    /// The longest single wait.
-    public var maximumWaitNanoseconds: UInt64
-    /// Log-scale wait histogram: bucket `i` counts waits `w` with `floor(log2(max(w, 1))) == i`.
-    /// Trailing empty buckets may be omitted.
-    public var waitHistogram: [UInt64]
-    /// Timed holds that made nobody wait: 1 in ``TraceLimits/holdSampleInterval`` uncontended
-    /// acquisitions, and those that began with a wait.
-    public var sampledHolds: UInt64
-    /// Total duration of the sampled holds.
-    public var sampledHoldNanoseconds: UInt64
-    /// Holds that made someone wait (each one also appears as a ``ReleaseRecord``).
-    public var blockingHolds: UInt64
-    /// Total duration of the holds that made someone wait.
-    public var blockingHoldNanoseconds: UInt64
-    /// Recursive locks: acquisitions by the thread already holding the lock (not in
-    /// `acquisitions`, never contended).
-    public var reentries: UInt64 = 0
-    /// Reader-writer locks: the reader side's share of `acquisitions`, `contendedAcquisitions`
-    /// and `waitNanoseconds`; the writer side is the rest.
-    public var sharedAcquisitions: UInt64 = 0
-    public var sharedContendedAcquisitions: UInt64 = 0
-    public var sharedWaitNanoseconds: UInt64 = 0
-    /// Conditions: time threads spent asleep in `wait()` (not contention).
-    public var conditionWaitNanoseconds: UInt64 = 0
-    /// Conditions: `signal()` and `broadcast()` calls.
-    public var signals: UInt64 = 0
-    public var broadcasts: UInt64 = 0
+    /// The lock's counters and wait histogram.
+    public var counters: LockCounters
 
+    public init(lockID: UInt32, counters: LockCounters) {
+        self.lockID = lockID
+        self.counters = counters
+    }
+
+    /// A record with the counters the first version of the format had (the others 0).
     public init(
         lockID: UInt32, acquisitions: UInt64 = 0, contendedAcquisitions: UInt64 = 0,
         failedTryLocks: UInt64 = 0, timeouts: UInt64 = 0, waitNanoseconds: UInt64 = 0,
@@ -300,18 +274,22 @@ public struct LockStatisticsRecord: Equatable, Sendable {
         sampledHoldNanoseconds: UInt64 = 0, blockingHolds: UInt64 = 0,
         blockingHoldNanoseconds: UInt64 = 0
     ) {
-        self.lockID = lockID
-        self.acquisitions = acquisitions
-        self.contendedAcquisitions = contendedAcquisitions
-        self.failedTryLocks = failedTryLocks
-        self.timeouts = timeouts
-        self.waitNanoseconds = waitNanoseconds
-        self.maximumWaitNanoseconds = maximumWaitNanoseconds
-        self.waitHistogram = waitHistogram
-        self.sampledHolds = sampledHolds
-        self.sampledHoldNanoseconds = sampledHoldNanoseconds
-        self.blockingHolds = blockingHolds
-        self.blockingHoldNanoseconds = blockingHoldNanoseconds
+        self.init(
+            lockID: lockID,
+            counters: LockCounters(
+                [
+                    .acquisitions: acquisitions, .contendedAcquisitions: contendedAcquisitions,
+                    .failedTryLocks: failedTryLocks, .timeouts: timeouts, .waitNanoseconds: waitNanoseconds,
+                    .maximumWaitNanoseconds: maximumWaitNanoseconds, .sampledHolds: sampledHolds,
+                    .sampledHoldNanoseconds: sampledHoldNanoseconds, .blockingHolds: blockingHolds,
+                    .blockingHoldNanoseconds: blockingHoldNanoseconds,
+                ], waitHistogram: waitHistogram))
+    }
+
+    /// A counter (or the histogram) by name, as ``counters`` has it.
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<LockCounters, Value>) -> Value {
+        get { counters[keyPath: keyPath] }
+        set { counters[keyPath: keyPath] = newValue }
     }
 }
 
@@ -381,7 +359,7 @@ public enum TraceLimits {
     public static let maximumChunkBytes = 16 << 20
     /// Longest string (names, paths) in a record.
     public static let maximumStringBytes = 64 << 10
-    /// Buckets in ``LockStatisticsRecord/waitHistogram``: one per power of two of nanoseconds.
+    /// Buckets in ``LockCounters/waitHistogram``: one per power of two of nanoseconds.
     public static let histogramBuckets = 64
     /// One uncontended hold in this many is timed, to estimate hold time cheaply.
     public static let holdSampleInterval: UInt64 = 64

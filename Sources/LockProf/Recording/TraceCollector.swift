@@ -107,7 +107,7 @@ final class TraceCollector {
         for (identity, counters) in live + retired {
             writeLockRecordIfNeeded(identity)
             let baseline = baselines[identity.lockID] ?? LockCounters()
-            write(.lockStatistics(counters.since(baseline).record(lockID: identity.lockID)))
+            write(.lockStatistics(LockStatisticsRecord(lockID: identity.lockID, counters: counters.since(baseline))))
         }
         // A dead lock's final counts and record are in the trace now: forget it, so memory follows
         // the live locks. A late event naming it finds no identity and writes no second record.

@@ -11,7 +11,7 @@ public struct LockEventTally: Equatable, Sendable {
     public var waitNanoseconds: UInt64 = 0
     /// The longest single wait seen in an event.
     public var maximumWaitNanoseconds: UInt64 = 0
-    /// The events' waits in the same log2 buckets as `LockStatisticsRecord/waitHistogram`.
+    /// The events' waits in the same log2 buckets as ``LockCounters/waitHistogram``.
     public var waitHistogram: [UInt64] = []
     /// Waits grouped by the waiter's stack id; key 0 collects waits whose stack was not captured.
     public var waiterStacks: [UInt32: StackTally] = [:]

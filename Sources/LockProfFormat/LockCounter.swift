@@ -1,0 +1,139 @@
+/// One of the exact counters lockprof keeps for every lock. This enumeration is the one list of
+/// them: the runtime's counter slots, ``LockCounters`` (what `LockSnapshot` and
+/// ``LockStatisticsRecord`` carry), the difference of two readings and the `lockStatistics`
+/// record's coding are all derived from it.
+///
+/// The order is the record's field order (docs/trace-format.md): the counters before
+/// ``firstAfterHistogram`` precede the wait histogram, the others follow it, and a trace written
+/// before one of those existed reads it as 0. A new counter is one case at the end, with its
+/// documentation here, in its accessor in ``LockCounters`` and in docs/trace-format.md.
+///
+/// Counts are exact and kept from the lock's creation whether or not recording is on; times
+/// (waits, holds) are kept only while recording, because measuring them needs the clock.
+public enum LockCounter: Int, CaseIterable, Sendable {
+    /// Successful acquisitions of every form (lock, successful tryLock, withLock, timed lock).
+    /// For a recursive lock the outermost ones only; for a condition its `wait` calls; for a
+    /// semaphore the permits taken.
+    case acquisitions
+    /// Acquisitions that had to wait.
+    case contendedAcquisitions
+    /// `tryLock` calls that found the lock taken.
+    case failedTryLocks
+    /// Timed acquisitions that gave up (for a condition: timed waits that expired).
+    case timeouts
+    /// Total time spent waiting, by all threads (timed-out waits included; while recording).
+    case waitNanoseconds
+    /// The longest single wait (while recording). The one counter that is not a sum: the
+    /// difference of two readings keeps the later one.
+    case maximumWaitNanoseconds
+    /// Timed holds that made nobody wait (while recording): 1 in
+    /// ``TraceLimits/holdSampleInterval`` uncontended acquisitions, and those that began with a
+    /// wait. The sample for estimating hold time.
+    case sampledHolds
+    /// Total duration of the sampled holds.
+    case sampledHoldNanoseconds
+    /// Holds that made another thread sleep (each one also appears as a ``ReleaseRecord``).
+    case blockingHolds
+    /// Total duration of the holds that made another thread sleep.
+    case blockingHoldNanoseconds
+    /// Recursive locks: acquisitions by the thread already holding the lock (not counted in
+    /// `acquisitions`, never contended).
+    case reentries
+    /// Reader-writer locks: the readers' share of `acquisitions` (the writers' is the rest).
+    case sharedAcquisitions
+    /// Reader-writer locks: the readers' share of `contendedAcquisitions`.
+    case sharedContendedAcquisitions
+    /// Reader-writer locks: the readers' share of `waitNanoseconds`.
+    case sharedWaitNanoseconds
+    /// Conditions: time threads spent asleep in `wait()` (while recording; not contention, so
+    /// `waitNanoseconds` stays 0).
+    case conditionWaitNanoseconds
+    /// Conditions: `signal()` calls.
+    case signals
+    /// Conditions: `broadcast()` calls.
+    case broadcasts
+
+    /// The first counter written after the wait histogram in a `lockStatistics` record: this one
+    /// and those after it were appended to the format for the lock family, and read as 0 from a
+    /// trace that has none.
+    public static let firstAfterHistogram = LockCounter.reentries
+
+    /// Whether the counter keeps a maximum rather than a sum: then what happened between two
+    /// readings is not their difference but the later reading.
+    public var isMaximum: Bool { self == .maximumWaitNanoseconds }
+}
+
+/// The values of every ``LockCounter`` of one lock, and its wait histogram: what the runtime reads
+/// from a lock, and what `LockSnapshot` and ``LockStatisticsRecord`` carry. Read a counter by
+/// name (`counters.acquisitions`) or by case (`counters[.acquisitions]`).
+public struct LockCounters: Equatable, Sendable {
+    /// Indexed by ``LockCounter/rawValue``; always one value per counter.
+    private var values = [UInt64](repeating: 0, count: LockCounter.allCases.count)
+    /// Log-scale wait histogram: bucket `i` counts waits `w` with `floor(log2(max(w, 1))) == i`,
+    /// at most ``TraceLimits/histogramBuckets`` buckets. Trailing empty buckets may be omitted.
+    public var waitHistogram: [UInt64]
+
+    /// Counters with the given values (the others 0) and histogram.
+    public init(_ values: [LockCounter: UInt64] = [:], waitHistogram: [UInt64] = []) {
+        self.waitHistogram = waitHistogram
+        for (counter, value) in values { self[counter] = value }
+    }
+
+    /// The value of one counter.
+    public subscript(counter: LockCounter) -> UInt64 {
+        get { values[counter.rawValue] }
+        set { values[counter.rawValue] = newValue }
+    }
+
+    /// These counters minus an earlier reading of the same lock: what happened in between. The
+    /// maximum wait cannot be subtracted: the later one is kept (``LockCounter/isMaximum``).
+    public func since(_ baseline: LockCounters) -> LockCounters {
+        var delta = LockCounters()
+        for counter in LockCounter.allCases {
+            delta[counter] = counter.isMaximum ? self[counter] : self[counter] &- baseline[counter]
+        }
+        delta.waitHistogram = (0..<max(waitHistogram.count, baseline.waitHistogram.count)).map { bucket in
+            let earlier = bucket < baseline.waitHistogram.count ? baseline.waitHistogram[bucket] : 0
+            return (bucket < waitHistogram.count ? waitHistogram[bucket] : 0) &- earlier
+        }
+        return delta
+    }
+}
+
+// Each counter by name (documented at its ``LockCounter`` case).
+extension LockCounters {
+    /// ``LockCounter/acquisitions``.
+    public var acquisitions: UInt64 { get { self[.acquisitions] } set { self[.acquisitions] = newValue } }
+    /// ``LockCounter/contendedAcquisitions``.
+    public var contendedAcquisitions: UInt64 { get { self[.contendedAcquisitions] } set { self[.contendedAcquisitions] = newValue } }
+    /// ``LockCounter/failedTryLocks``.
+    public var failedTryLocks: UInt64 { get { self[.failedTryLocks] } set { self[.failedTryLocks] = newValue } }
+    /// ``LockCounter/timeouts``.
+    public var timeouts: UInt64 { get { self[.timeouts] } set { self[.timeouts] = newValue } }
+    /// ``LockCounter/waitNanoseconds``.
+    public var waitNanoseconds: UInt64 { get { self[.waitNanoseconds] } set { self[.waitNanoseconds] = newValue } }
+    /// ``LockCounter/maximumWaitNanoseconds``.
+    public var maximumWaitNanoseconds: UInt64 { get { self[.maximumWaitNanoseconds] } set { self[.maximumWaitNanoseconds] = newValue } }
+    /// ``LockCounter/sampledHolds``.
+    public var sampledHolds: UInt64 { get { self[.sampledHolds] } set { self[.sampledHolds] = newValue } }
+    /// ``LockCounter/sampledHoldNanoseconds``.
+    public var sampledHoldNanoseconds: UInt64 { get { self[.sampledHoldNanoseconds] } set { self[.sampledHoldNanoseconds] = newValue } }
+    /// ``LockCounter/blockingHolds``.
+    public var blockingHolds: UInt64 { get { self[.blockingHolds] } set { self[.blockingHolds] = newValue } }
+    /// ``LockCounter/blockingHoldNanoseconds``.
+    public var blockingHoldNanoseconds: UInt64 { get { self[.blockingHoldNanoseconds] } set { self[.blockingHoldNanoseconds] = newValue } }
+    /// ``LockCounter/reentries``.
+    public var reentries: UInt64 { get { self[.reentries] } set { self[.reentries] = newValue } }
+    /// ``LockCounter/sharedAcquisitions``.
+    public var sharedAcquisitions: UInt64 { get { self[.sharedAcquisitions] } set { self[.sharedAcquisitions] = newValue } }
+    /// ``LockCounter/sharedContendedAcquisitions``.
+    public var sharedContendedAcquisitions: UInt64 { get { self[.sharedContendedAcquisitions] } set { self[.sharedContendedAcquisitions] = newValue } }
+    /// ``LockCounter/sharedWaitNanoseconds``.
+    public var sharedWaitNanoseconds: UInt64 { get { self[.sharedWaitNanoseconds] } set { self[.sharedWaitNanoseconds] = newValue } }
+    /// ``LockCounter/conditionWaitNanoseconds``.
+    public var conditionWaitNanoseconds: UInt64 { get { self[.conditionWaitNanoseconds] } set { self[.conditionWaitNanoseconds] = newValue } }
+    /// ``LockCounter/signals``.
+    public var signals: UInt64 { get { self[.signals] } set { self[.signals] = newValue } }
+    /// ``LockCounter/broadcasts``.
+    public var broadcasts: UInt64 { get { self[.broadcasts] } set { self[.broadcasts] = newValue } }
+}
