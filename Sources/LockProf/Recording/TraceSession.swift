@@ -20,6 +20,8 @@ final class TraceSession: @unchecked Sendable {
     private let collectorDone = Atomic<Bool>(false)
 
     /// Creates the file, writes the process record, turns recording on and starts the collector.
+    /// When the process record cannot be written (the first write: a file-size limit, a full
+    /// disk), throws, and recording stays off.
     init(path: String, overwrite: Bool) throws(TraceError) {
         lockprof_clock_init()
         let writer = try TraceWriter(path: path, overwrite: overwrite)
@@ -35,7 +37,12 @@ final class TraceSession: @unchecked Sendable {
             RingRegistry.shared.currentRings().map { ($0.serial, $0.dropped) }, uniquingKeysWith: { first, _ in first })
         collector = TraceCollector(
             writer: writer, sessionStart: start, baselines: baselines, dropBaselines: dropBaselines)
-        collector.begin(wallStart: wallStart)
+        do {
+            try collector.begin(wallStart: wallStart)
+        } catch {
+            LockRegistry.shared.setSessionActive(false)
+            throw error
+        }
         collector.drainRings(recording: false)  // events left from an earlier session
         Recorder.sessionNumber.wrappingAdd(1, ordering: .releasing)
         lockprof_set_recording(1)

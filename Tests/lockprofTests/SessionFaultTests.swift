@@ -1,0 +1,17 @@
+import Foundation
+import LockProfFormat
+import Testing
+
+/// Faults at a session's boundaries and in its clock (issue 17), each in a `fault-harness` child:
+/// they change the process's file-size limit, its clock, or fork it.
+@Suite(.serialized) struct SessionFaultTests {
+    @Test func aFailedFirstWriteFailsTheStartAndLeavesRecordingOff() throws {
+        let run = try FaultHarnessRun.run("first-write-fails", String(TraceFileLayout.fileHeader().count))
+        #expect(run.result.status == 0, "\(run.result.standardError)")
+        let lines = run.result.outputLines
+        #expect(lines.contains { $0.hasPrefix("start-failed") && $0.contains("File too large") }, "\(lines)")
+        #expect(lines.contains("is-recording false"), "\(lines)")
+        #expect(lines.contains("recording-flag 0"), "\(lines)")
+        #expect(lines.contains("recording-flag-after-stop 0"), "\(lines)")
+    }
+}
