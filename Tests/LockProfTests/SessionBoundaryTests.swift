@@ -57,4 +57,48 @@ extension RecordingTests {
         let lockID = records.lockRecords.first { $0.name == name }?.lockID
         #expect(lockID.flatMap { records.lastStatistics(of: $0)?.acquisitions } == 42)
     }
+
+    /// Recording toggled many times while threads contend: every stack an event names is
+    /// defined in the same trace. (This is what an acquiring read of the recording flag
+    /// guarantees on weakly ordered CPUs; on x86 it holds either way, so here it guards the rest.)
+    @Test func everyStackNamedInEachOfManyShortSessionsIsDefinedInIt() throws {
+        Symbolizer.forcedSymbolizerPath.withLock { $0 = "" }
+        defer { Symbolizer.forcedSymbolizerPath.withLock { $0 = nil } }
+        let (path, directory) = temporaryTracePath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lock = ProfiledLock(name: "sessions.toggle-\(UUID())")
+        let stopping = Atomic<Bool>(false)
+        let workers = DispatchGroup()
+        for _ in 0..<3 {
+            workers.enter()
+            Thread {
+                while !stopping.load(ordering: .relaxed) { lock.withLock { usleep(200) } }
+                workers.leave()
+            }.start()
+        }
+        var undefined: [Int: Set<UInt32>] = [:]
+        var named = 0
+        for session in 0..<12 {
+            try LockProfiler.start(tracePath: path, overwrite: true)
+            usleep(30_000)
+            LockProfiler.stop()
+            let (records, _) = try TraceReader.readAll(path: path)
+            var defined: Set<UInt32> = [0]
+            var referenced: Set<UInt32> = []
+            for record in records {
+                switch record {
+                case .stack(let stack): defined.insert(stack.stackID)
+                case .contention(let event): referenced.formUnion([event.waiterStackID, event.holderStackID])
+                case .release(let event): referenced.insert(event.holderStackID)
+                default: break
+                }
+            }
+            named += referenced.count
+            if !referenced.isSubset(of: defined) { undefined[session] = referenced.subtracting(defined) }
+        }
+        stopping.store(true, ordering: .relaxed)
+        workers.wait()
+        #expect(named > 0)
+        #expect(undefined.isEmpty, "undefined stacks by session: \(undefined)")
+    }
 }

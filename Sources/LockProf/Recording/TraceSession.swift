@@ -44,6 +44,10 @@ final class TraceSession: @unchecked Sendable {
             throw error
         }
         collector.drainRings(recording: false)  // events left from an earlier session
+
+        // Published before the flag (releasing): a thread that reads the flag set, acquiring, sees
+        // this session's number and start (Recorder.recordingSession()).
+        Recorder.sessionStart.store(start, ordering: .relaxed)
         Recorder.sessionNumber.wrappingAdd(1, ordering: .releasing)
         lockprof_set_recording(1)
         let thread = Thread { [self] in runCollector() }
