@@ -14,4 +14,10 @@ import Testing
         #expect(lines.contains("recording-flag 0"), "\(lines)")
         #expect(lines.contains("recording-flag-after-stop 0"), "\(lines)")
     }
+
+    @Test func aForkedChildCountsNoBlockingHoldForASleeperItDoesNotHave() throws {
+        let run = try FaultHarnessRun.run("fork-with-sleeper")
+        #expect(run.result.status == 0, "\(run.result.standardError)")
+        #expect(run.printed("child-status") == 0, "\(run.result.standardOutput)")
+    }
 }

@@ -7,13 +7,13 @@ import CLockProfSupport
 ///
 /// Right after `fork()`, in the child (`fork.c` has already freed the registry mutexes and turned
 /// recording off): the session is forgotten without being stopped or freed, dead locks are no
-/// longer kept for a trace, and the rings of the parent's other threads are forgotten. The
-
+/// longer kept for a trace, the locks forget the parent's threads sleeping on them, and the
+/// rings of the parent's other threads are forgotten. The
 /// child's locks keep working and counting (``LockProfiler/snapshot()``); it records nothing
 /// unless it calls ``LockProfiler/start(tracePath:overwrite:)`` with a path of its own.
 enum ForkHandling {
-    /// Registers the child handler; called when the first session starts.
-
+    /// Registers the child handler; called when the lock registry is created (the first lock)
+    /// and when a session starts.
     static func install() {
         lockprof_set_fork_child_callback { ForkHandling.afterForkInChild() }
     }
@@ -29,6 +29,7 @@ enum ForkHandling {
             slot = .idle
         }
         LockRegistry.shared.setSessionActive(false)
+        LockRegistry.shared.resetWaitersAfterFork()
         RingRegistry.shared.forgetOtherThreadsAfterFork()
     }
 }
