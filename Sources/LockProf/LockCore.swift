@@ -40,62 +40,12 @@ import Synchronization
 // - tryLock: compareExchange 0 → h only.
 //
 // Acquiring/releasing orderings make everything the holder wrote under the lock visible to the
-// next holder. Only the word is contended; every other field below is either written only by
-// the holder (under the lock), or updated with atomic read-modify-writes.
+// next holder. Only the word is contended; every counter slot after it is either written only
+// by the holder (under the lock), or updated with atomic read-modify-writes.
 //
-// The counters (UInt64 slots after the word):
-//   written only by the holder, with relaxed load + relaxed store (a plain `mov`, no `lock`
-//   prefix: they are "plain increments under the lock itself", yet a concurrent snapshot reads
-//   them without a data race):
-//     acquisitions, contended, sampledHolds, sampledHoldNanoseconds, blockingHolds,
-//     blockingHoldNanoseconds, holdStart, holderStack, owner (debug builds only)
-//   updated with relaxed read-modify-writes, because some of their writers do not hold the lock
-//   (a timed-out waiter gives up without it, yet its wait counts):
-//     failedTryLocks, timeouts, sleepers, waitNanoseconds, maximumWait (compare-exchange loop),
-//     histogram. Only the contended path writes these, where an atomic add is noise next to the
-//     futex calls.
-//   firstWaiterArrival: when the waiters now asleep started waiting for the current holder.
-//     Stored by a waiter that finds no other sleeper (sleepers went 0 → 1), else set only if 0;
-//     moved to `now` by a blocking release (the sleepers left behind now wait for the next
-//     holder). Read by a releasing holder whose acquisition was not timed.
-//   holderStack: the stack hash a blocking release publishes just before releasing the word;
-//     read and cleared (under the lock) by the waiter that acquires next, so each published
-//     stack is blamed by exactly one contention event, and never by a later, unrelated one.
-
-/// Indices of the 64-bit slots that follow the lock word.
-@usableFromInline
-enum LockSlot {
-    @usableFromInline static let acquisitions = 0
-    /// Time the current hold began when it is timed (sampled, or begun by a wait), else 0.
-    @usableFromInline static let holdStart = 1
-    /// The holder's thread token in debug builds, for the non-owner unlock check.
-    @usableFromInline static let owner = 2
-    @usableFromInline static let sleepers = 3
-    static let contended = 4
-    static let waitNanoseconds = 5
-    static let maximumWait = 6
-    static let sampledHolds = 7
-    static let sampledHoldNanoseconds = 8
-    static let blockingHolds = 9
-    static let blockingHoldNanoseconds = 10
-    static let failedTryLocks = 11
-    static let timeouts = 12
-    static let firstWaiterArrival = 13
-    static let holderStack = 14
-    static let histogram = 15
-    // Per-kind counters (see the kinds' files for who writes them and how).
-    /// Recursive locks: acquisitions by the thread already holding the lock.
-    @usableFromInline static let reentries = histogram + TraceLimits.histogramBuckets
-    /// Reader-writer locks: the reader side's acquisitions, contended acquisitions and wait.
-    @usableFromInline static let sharedAcquisitions = reentries + 1
-    static let sharedContended = reentries + 2
-    static let sharedWaitNanoseconds = reentries + 3
-    /// Conditions: time spent asleep in `wait()`, and signal/broadcast calls.
-    static let conditionWaitNanoseconds = reentries + 4
-    @usableFromInline static let signals = reentries + 5
-    @usableFromInline static let broadcasts = reentries + 6
-    static let count = reentries + 7
-}
+// The counters that follow the word, and how each is written: LockCore+CounterBlock.swift.
+// Lock order and the owner check: LockCore+LockOrder.swift. What happens when the compare-exchange
+// fails (spinning, sleeping, timing the wait, blaming the holder): LockCore+Contention.swift.
 
 /// Values and flags of the lock word (see the protocol above).
 @usableFromInline
@@ -126,16 +76,10 @@ enum LockWord {
 @usableFromInline
 final class LockCore: @unchecked Sendable {
     // @unchecked Sendable: all mutable state is in `word`/`slots`, accessed only through
-    // atomics following the protocol above.
+    // atomics following the protocol above (and, for the slots, LockCore+CounterBlock.swift).
 
     /// The futex word.
     @usableFromInline let word: UnsafeMutablePointer<Atomic<UInt32>>
-    /// The counters, indexed by ``LockSlot``: always the 8 bytes after the word, so the fast
-    /// paths reach them from the word's address without loading another pointer.
-    @inlinable
-    var slots: UnsafeMutablePointer<Atomic<UInt64>> {
-        @inline(__always) get { LockCore.slots(word) }
-    }
     /// Identity and description, as registered.
     let identity: LockIdentity
     /// `identity.lockID`, for the inlined lock-order bookkeeping.
@@ -248,29 +192,6 @@ final class LockCore: @unchecked Sendable {
         return true
     }
 
-    /// While recording: when this thread holds other profiled locks, records each (held → this)
-    /// pair it has not recorded yet, before waiting, so that even a real deadlock leaves its
-    /// order in the trace. One thread-local read when nothing is held.
-    @inlinable @inline(__always)
-    func noteLockOrder() {
-        if _slowPath(lockprof_held_count() != 0) {
-            recordLockOrder()
-            lockprof_keep_frame()
-        }
-    }
-
-    @usableFromInline @inline(never)
-    func recordLockOrder() {
-        Recorder.recordLockOrder(acquiring: lockID)
-    }
-
-    /// Removes this lock from the thread's held locks when any are tracked (one thread-local read
-    /// otherwise). Done whether or not still recording, so no entry outlives its hold.
-    @inlinable @inline(__always)
-    func forgetHeld() {
-        if _slowPath(lockprof_held_count() != 0) { lockprof_held_pop(lockID) }
-    }
-
     @inlinable @inline(__always)
     func unlock() { LockCore.unlock(word, self) }
 
@@ -307,12 +228,6 @@ final class LockCore: @unchecked Sendable {
         lockprof_keep_frame()
     }
 
-    /// The counters of the lock whose word is at `word` (see ``slots``).
-    @inlinable @inline(__always)
-    static func slots(_ word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<Atomic<UInt64>> {
-        (UnsafeMutableRawPointer(word) + 8).assumingMemoryBound(to: Atomic<UInt64>.self)
-    }
-
     /// Counts an acquisition made while not recording: a plain increment by the holder.
     @inlinable @inline(__always)
     static func countUnsampledAcquisition(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
@@ -333,262 +248,8 @@ final class LockCore: @unchecked Sendable {
     @inlinable @inline(__always)
     func countAcquisition() { LockCore.countAcquisition(word, self) }
 
-    /// Counts an acquisition by the thread already holding a recursive lock (only the holder
-    /// writes the slot: a plain increment, see the protocol above).
-    @inlinable @inline(__always)
-    func countReentry() {
-        slots[LockSlot.reentries].store(slots[LockSlot.reentries].load(ordering: .relaxed) &+ 1, ordering: .relaxed)
-    }
-
-    @inlinable @inline(__always)
-    func debugSetOwner() {
-        debugOnly { slots[LockSlot.owner].store(UInt64(lockprof_thread_token()), ordering: .relaxed) }
-    }
-
-    @inlinable @inline(__always)
-    func debugCheckAndClearOwner() {
-        debugOnly {
-            let owner = slots[LockSlot.owner].load(ordering: .relaxed)
-            if owner != UInt64(lockprof_thread_token()) { unlockedByNonOwner() }
-            slots[LockSlot.owner].store(0, ordering: .relaxed)
-        }
-    }
-
-    /// Runs `body` in debug builds only (where `_isDebugAssertConfiguration()` holds), as
-    /// swift-nio's `debugOnly`: inside `assert`, so release builds neither run nor warn about it.
-    @inlinable @inline(__always)
-    func debugOnly(_ body: () -> Void) {
-        assert(
-            {
-                body()
-                return true
-            }())
-    }
-
     @usableFromInline
     var futexAddress: UnsafeMutablePointer<UInt32> {
         UnsafeMutableRawPointer(word).assumingMemoryBound(to: UInt32.self)
-    }
-
-    // MARK: Slow paths (out of line)
-
-    @usableFromInline @inline(never)
-    func unlockedByNonOwner() {
-        preconditionFailure("lockprof: '\(identity.name)' unlocked by a thread that does not hold it")
-    }
-
-    @usableFromInline @inline(never)
-    func countFailedTryLock() {
-        slots[LockSlot.failedTryLocks].wrappingAdd(1, ordering: .relaxed)
-    }
-
-    /// Times this hold (1 in 64 acquisitions) while recording. Its release, which tests
-    /// `holdStart` whenever the acquisition was made while recording, accounts it.
-    @usableFromInline @inline(never)
-    func startSampledHold() {
-        guard lockprof_is_recording() != 0 else { return }
-        slots[LockSlot.holdStart].store(max(lockprof_now_ns(), 1), ordering: .relaxed)
-    }
-
-    /// Waits for the lock; returns false when `timeoutNanoseconds` (≥ 0) passed first.
-    /// `timeoutNanoseconds < 0` waits forever. `heldWord` is the word the fast path would have
-    /// written (``LockWord``); while recording a hold taken here is timed and marked so.
-    @usableFromInline @inline(never)
-    func lockContended(timeoutNanoseconds: Int64, heldWord: UInt32) -> Bool {
-        let recording = lockprof_is_recording() != 0
-        let waitStart = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
-        let spinHeldWord = recording ? heldWord | LockWord.timedFlag : heldWord
-
-        // Spin briefly: most holds are shorter than a futex round trip.
-        for _ in 0..<LockCore.spinLimit {
-            if word.pointee.load(ordering: .relaxed) == 0,
-                word.pointee.compareExchange(expected: 0, desired: spinHeldWord, ordering: .acquiring).exchanged
-            {
-                acquiredAfterWait(since: waitStart, recording: recording, waiterStack: 0)
-                return true
-            }
-            spinPause()
-        }
-
-        let waiterStack = beginSleeping(since: waitStart, recording: recording)
-        let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
-        while word.pointee.exchange(2, ordering: .acquiring) != 0 {
-            var remaining: Int64 = -1
-            if timeoutNanoseconds >= 0 {
-                let now = lockprof_now_ns()
-                guard now < deadline else {
-                    slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
-                    timedOut(since: waitStart, at: now, recording: recording, waiterStack: waiterStack)
-                    return false
-                }
-                remaining = Int64(deadline - now)
-            }
-            _ = lockprof_futex_wait(futexAddress, 2, remaining)
-        }
-        slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
-        acquiredAfterWait(since: waitStart, recording: recording, waiterStack: waiterStack)
-        return true
-    }
-
-    /// A thread about to sleep registers as a sleeper (so that releasing holders know to wake and
-    /// blame) and, while recording, publishes its arrival and captures its stack — it would be
-    /// waiting anyway. Returns the stack's hash (0 when not captured).
-    func beginSleeping(since waitStart: UInt64, recording: Bool) -> UInt64 {
-        // Sequentially consistent: a semaphore's signal adds a permit, then reads the sleepers
-        // (both sequentially consistent) to decide whether to wake; see ProfiledSemaphore.
-        let otherSleepers = slots[LockSlot.sleepers].wrappingAdd(1, ordering: .sequentiallyConsistent).oldValue
-        guard recording else { return 0 }
-        if otherSleepers == 0 {
-            // First sleeper: whatever is there is left over from an earlier wait.
-            slots[LockSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
-        } else {
-            _ = slots[LockSlot.firstWaiterArrival].compareExchange(expected: 0, desired: waitStart, ordering: .relaxed)
-        }
-        return Recorder.captureStack(at: waitStart)
-    }
-
-    /// How a kind holds what it acquires, which decides how its counters may be written.
-    @usableFromInline
-    enum HoldMode {
-        /// One holder at a time (mutex, writer, recursive lock): plain increments under the lock,
-        /// and the hold is timed.
-        case exclusive
-        /// A reader-writer lock's readers: several hold at once, so atomic adds, into the shared
-        /// side's counters as well; holds are not timed.
-        case reader
-        /// A semaphore's permits: several hold at once, atomic adds; holds are not timed.
-        case permit
-    }
-
-    /// Under the lock, after waiting: counts, times, and records the contention. For the shared
-    /// modes the published holder stack is taken with an exchange, so that exactly one waiter
-    /// blames it.
-    func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
-        switch mode {
-        case .exclusive:
-            add(1, to: LockSlot.acquisitions)
-            add(1, to: LockSlot.contended)
-        case .reader:
-            slots[LockSlot.sharedAcquisitions].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.sharedContended].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
-        case .permit:
-            slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
-        }
-        guard recording else { return }
-        let now = lockprof_now_ns()
-        let wait = now &- waitStart
-        countWait(wait)
-        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
-        let holderStack: UInt64
-        if mode != .exclusive {
-            holderStack = slots[LockSlot.holderStack].exchange(0, ordering: .relaxed)
-        } else {
-            slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
-            // Consume the stack the releasing holder published for us (0 when it did not publish).
-            holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
-            if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
-        }
-        Recorder.recordContention(
-            lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: holderStack,
-            timedOut: false)
-    }
-
-    /// Outside the lock, after giving up: counted with read-modify-writes.
-    func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
-        slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed)
-        guard recording else { return }
-        let wait = now &- waitStart
-        countWait(wait)
-        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
-        Recorder.recordContention(
-            lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: 0, timedOut: true)
-    }
-
-    /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic
-    /// read-modify-writes: a timed-out waiter does not hold the lock.
-    func countWait(_ wait: UInt64) {
-        slots[LockSlot.waitNanoseconds].wrappingAdd(wait, ordering: .relaxed)
-        var maximum = slots[LockSlot.maximumWait].load(ordering: .relaxed)
-        while wait > maximum {
-            let (exchanged, current) = slots[LockSlot.maximumWait].compareExchange(
-                expected: maximum, desired: wait, ordering: .relaxed)
-            if exchanged { break }
-            maximum = current
-        }
-        slots[LockSlot.histogram + LockCore.histogramBucket(wait)].wrappingAdd(1, ordering: .relaxed)
-    }
-
-    /// Release when the word is not what the acquisition left (a timed hold, possible sleepers,
-    /// or the recording flag changed during the hold): forget the held-lock entry if any, account
-    /// the hold, record a release that made others wait (with the holder's stack, published for
-    /// the waiter that takes over), then release the word.
-    @usableFromInline @inline(never)
-    func unlockSlow() {
-        forgetHeld()
-        let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
-        slots[LockSlot.holdStart].store(0, ordering: .relaxed)
-        let holderStack = accountRelease(holdStart: holdStart)
-        slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed)
-        if word.pointee.exchange(0, ordering: .releasing) == 2 {
-            lockprof_futex_wake(futexAddress, 1)
-        }
-    }
-
-    /// While recording, accounts a release by a holder whose hold began at `holdStart` (0: not
-    /// timed): a blocking hold with the holder's stack and a `release` event when threads sleep
-    /// on the lock, else a sampled hold when it was timed. Returns the holder's stack hash for the
-    /// next waiter to blame (0 when none). Called by the releasing holder, before releasing.
-    func accountRelease(holdStart: UInt64, mode: HoldMode = .exclusive) -> UInt64 {
-        /// Holders of the shared modes release concurrently: their counts need atomic adds.
-        func count(_ value: UInt64, to slot: Int) {
-            if mode == .exclusive { add(value, to: slot) } else { slots[slot].wrappingAdd(value, ordering: .relaxed) }
-        }
-        var holderStack: UInt64 = 0
-        let sleeping = slots[LockSlot.sleepers].load(ordering: .relaxed) > 0
-        if lockprof_is_recording() != 0 && (sleeping || holdStart != 0) {
-            let now = lockprof_now_ns()
-            if sleeping {
-                let measuredFromAcquisition = holdStart != 0
-                var begin = holdStart
-                if !measuredFromAcquisition {
-                    begin = slots[LockSlot.firstWaiterArrival].load(ordering: .relaxed)
-                    if begin == 0 || begin > now { begin = now }
-                }
-                let hold = now &- begin
-                count(1, to: LockSlot.blockingHolds)
-                count(hold, to: LockSlot.blockingHoldNanoseconds)
-                // Those still asleep wait on the next holder from now.
-                slots[LockSlot.firstWaiterArrival].store(now, ordering: .relaxed)
-                holderStack = Recorder.captureStack(at: now)
-                Recorder.recordRelease(
-                    lockID: identity.lockID, time: now, hold: hold, holderStack: holderStack,
-                    measuredFromAcquisition: measuredFromAcquisition)
-            } else if holdStart != 0 {
-                // A timed hold that made nobody wait: a sample for the hold-time estimate.
-                count(1, to: LockSlot.sampledHolds)
-                count(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
-            }
-        }
-        return holderStack
-    }
-
-    /// A plain increment by the holder (relaxed load + store; see the protocol above).
-    @inline(__always)
-    func add(_ value: UInt64, to slot: Int) {
-        slots[slot].store(slots[slot].load(ordering: .relaxed) &+ value, ordering: .relaxed)
-    }
-
-    /// Polls of the word before sleeping. On 2 cores a long spin mostly loses the race to the
-    /// holder re-acquiring and then sleeps anyway (docs/design.md gives the measurements).
-    static let spinLimit = 10
-
-    @inline(__always)
-    private func spinPause() { lockprof_cpu_pause() }
-
-    /// `floor(log2(max(wait, 1)))`, the histogram bucket of a wait.
-    static func histogramBucket(_ wait: UInt64) -> Int {
-        63 - max(wait, 1).leadingZeroBitCount
     }
 }

@@ -74,28 +74,22 @@ public final class ProfiledCondition: Sendable {
 
     /// Wakes one waiting thread, if any. May be called with or without the lock held.
     public func signal() {
-        announce(counter: LockSlot.signals, waking: 1)
+        core.countSignal()
+        core.incrementWordAndWake(upTo: 1)
     }
 
     /// Wakes every waiting thread. May be called with or without the lock held.
     public func broadcast() {
-        announce(counter: LockSlot.broadcasts, waking: Int32.max)
-    }
-
-    private func announce(counter: Int, waking count: Int32) {
-        core.slots[counter].wrappingAdd(1, ordering: .relaxed)
-        core.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        if core.slots[LockSlot.sleepers].load(ordering: .sequentiallyConsistent) != 0 {
-            lockprof_futex_wake(core.futexAddress, count)
-        }
+        core.countBroadcast()
+        core.incrementWordAndWake(upTo: Int32.max)
     }
 
     private func wait(timeoutNanoseconds: Int64) -> Bool {
         let sequence = core.word.pointee.load(ordering: .relaxed)
         // Counted under the bound lock, but atomically: the condition's counters are read
         // concurrently and other kinds of writers (signalers) touch neighbouring slots.
-        core.slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
-        core.slots[LockSlot.sleepers].wrappingAdd(1, ordering: .sequentiallyConsistent)
+        core.countConcurrentAcquisition()
+        core.addSleeper()
         let recording = lockprof_is_recording() != 0
         let start = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
         let deadline = timeoutNanoseconds >= 0 ? WaitClock.deadline(after: start, timeoutNanoseconds: timeoutNanoseconds) : .max
@@ -113,12 +107,9 @@ public final class ProfiledCondition: Sendable {
             }
             _ = lockprof_futex_wait(core.futexAddress, sequence, remaining)
         }
-        core.slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
-        if !signalled { core.slots[LockSlot.timeouts].wrappingAdd(1, ordering: .relaxed) }
-        if recording {
-            let asleep = WaitClock.elapsed(from: start, to: lockprof_now_ns())
-            core.slots[LockSlot.conditionWaitNanoseconds].wrappingAdd(asleep, ordering: .relaxed)
-        }
+        core.removeSleeper()
+        if !signalled { core.countTimeout() }
+        if recording { core.countConditionWait(WaitClock.elapsed(from: start, to: lockprof_now_ns())) }
         lock.lock()
         return signalled
     }

@@ -74,7 +74,7 @@ public final class ProfiledRWLock: @unchecked Sendable {
     @inlinable
     public func unlockRead() {
         core.forgetHeld()
-        if _slowPath(core.slots[LockSlot.sleepers].load(ordering: .relaxed) != 0) {
+        if _slowPath(core.hasSleepers) {
             unlockSlow(mode: .reader)
             lockprof_keep_frame()
             return
@@ -127,10 +127,7 @@ public final class ProfiledRWLock: @unchecked Sendable {
     @inlinable
     public func unlockWrite() {
         core.forgetHeld()
-        if _slowPath(
-            core.slots[LockSlot.holdStart].load(ordering: .relaxed) != 0
-                || core.slots[LockSlot.sleepers].load(ordering: .relaxed) != 0)
-        {
+        if _slowPath(core.isHoldTimed || core.hasSleepers) {
             unlockSlow(mode: .exclusive)
             lockprof_keep_frame()
             return
@@ -186,7 +183,7 @@ public final class ProfiledRWLock: @unchecked Sendable {
     /// An uncontended read acquisition: readers hold the lock together, so an atomic add.
     @inlinable @inline(__always)
     func countRead() {
-        core.slots[LockSlot.sharedAcquisitions].wrappingAdd(1, ordering: .relaxed)
+        core.countSharedAcquisition()
     }
 
     /// Waits for the lock (`timeoutNanoseconds < 0`: forever), registered as a sleeper so the
@@ -200,7 +197,7 @@ public final class ProfiledRWLock: @unchecked Sendable {
         let result =
             reading
             ? lockprof_rwlock_read(rwlock, timeoutNanoseconds) : lockprof_rwlock_write(rwlock, timeoutNanoseconds)
-        core.slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+        core.removeSleeper()
         guard result == 0 else {
             core.timedOut(
                 since: waitStart, at: recording ? lockprof_now_ns() : 0, recording: recording, waiterStack: waiterStack,
@@ -215,13 +212,9 @@ public final class ProfiledRWLock: @unchecked Sendable {
     /// holder's stack for the next waiter, then release.
     @usableFromInline @inline(never)
     func unlockSlow(mode: LockCore.HoldMode) {
-        var holdStart: UInt64 = 0
-        if mode == .exclusive {
-            holdStart = core.slots[LockSlot.holdStart].load(ordering: .relaxed)
-            core.slots[LockSlot.holdStart].store(0, ordering: .relaxed)
-        }
+        let holdStart = mode == .exclusive ? core.takeHoldStart() : 0
         let holderStack = core.accountRelease(holdStart: holdStart, mode: mode)
-        if holderStack != 0 { core.slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed) }
+        if holderStack != 0 { core.publishHolderStack(holderStack) }
         lockprof_rwlock_unlock(rwlock)
     }
 }

@@ -79,15 +79,12 @@ public final class ProfiledSemaphore: Sendable {
     /// it from a signal handler in a program that records.
     @inlinable
     public func signal() {
-        if _slowPath(core.slots[LockSlot.sleepers].load(ordering: .relaxed) != 0) {
+        if _slowPath(core.hasSleepers) {
             signalSlow()
             lockprof_keep_frame()
             return
         }
-        core.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        if _slowPath(core.slots[LockSlot.sleepers].load(ordering: .sequentiallyConsistent) != 0) {
-            lockprof_futex_wake(core.futexAddress, 1)
-        }
+        core.incrementWordAndWake(upTo: 1)
     }
 
     /// Runs `body` holding a permit.
@@ -113,7 +110,7 @@ public final class ProfiledSemaphore: Sendable {
             let (exchanged, current) = core.word.pointee.compareExchange(
                 expected: free, desired: free - 1, ordering: .acquiring)
             if exchanged {
-                core.slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
+                core.countConcurrentAcquisition()
                 return true
             }
             free = current
@@ -141,7 +138,7 @@ public final class ProfiledSemaphore: Sendable {
             if timeoutNanoseconds >= 0 {
                 let now = lockprof_now_ns()
                 guard now < deadline else {
-                    core.slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+                    core.removeSleeper()
                     core.timedOut(since: waitStart, at: now, recording: recording, waiterStack: waiterStack, mode: .permit)
                     return false
                 }
@@ -149,7 +146,7 @@ public final class ProfiledSemaphore: Sendable {
             }
             _ = lockprof_futex_wait(core.futexAddress, 0, remaining)
         }
-        core.slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+        core.removeSleeper()
         core.acquiredAfterWait(since: waitStart, recording: recording, waiterStack: waiterStack, mode: .permit)
         return true
     }
@@ -158,10 +155,7 @@ public final class ProfiledSemaphore: Sendable {
     @usableFromInline @inline(never)
     func signalSlow() {
         let holderStack = core.accountRelease(holdStart: 0, mode: .permit)
-        if holderStack != 0 { core.slots[LockSlot.holderStack].store(holderStack, ordering: .relaxed) }
-        core.word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        if core.slots[LockSlot.sleepers].load(ordering: .sequentiallyConsistent) != 0 {
-            lockprof_futex_wake(core.futexAddress, 1)
-        }
+        if holderStack != 0 { core.publishHolderStack(holderStack) }
+        core.incrementWordAndWake(upTo: 1)
     }
 }

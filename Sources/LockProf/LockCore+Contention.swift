@@ -1,0 +1,270 @@
+import CLockProfSupport
+import LockProfFormat
+import Synchronization
+
+// MARK: - The contended path: waiting, and blaming the holder
+//
+// Every kind reuses these paths while giving the word its own meaning: a mutex's state
+// (LockCore.swift), a semaphore's free permits, a condition's sequence; a reader-writer lock
+// waits in pthread and uses no word. A thread about to sleep registers in `sleepers` first, so
+// that a releasing holder knows to wake it and to blame itself. `HoldMode` says how a kind holds
+// what it acquires, which decides how its counters may be written (LockCore+CounterBlock.swift).
+
+extension LockCore {
+    /// Times this hold (1 in 64 acquisitions) while recording. Its release, which tests
+    /// `holdStart` whenever the acquisition was made while recording, accounts it.
+    @usableFromInline @inline(never)
+    func startSampledHold() {
+        guard lockprof_is_recording() != 0 else { return }
+        slots[LockSlot.holdStart].store(max(lockprof_now_ns(), 1), ordering: .relaxed)
+    }
+
+    /// Waits for the lock; returns false when `timeoutNanoseconds` (≥ 0) passed first.
+    /// `timeoutNanoseconds < 0` waits forever. `heldWord` is the word the fast path would have
+    /// written (``LockWord``); while recording a hold taken here is timed and marked so.
+    @usableFromInline @inline(never)
+    func lockContended(timeoutNanoseconds: Int64, heldWord: UInt32) -> Bool {
+        let recording = lockprof_is_recording() != 0
+        let waitStart = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
+        let spinHeldWord = recording ? heldWord | LockWord.timedFlag : heldWord
+
+        // Spin briefly: most holds are shorter than a futex round trip.
+        for _ in 0..<LockCore.spinLimit {
+            if word.pointee.load(ordering: .relaxed) == 0,
+                word.pointee.compareExchange(expected: 0, desired: spinHeldWord, ordering: .acquiring).exchanged
+            {
+                acquiredAfterWait(since: waitStart, recording: recording, waiterStack: 0)
+                return true
+            }
+            spinPause()
+        }
+
+        let waiterStack = beginSleeping(since: waitStart, recording: recording)
+        let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
+        while word.pointee.exchange(2, ordering: .acquiring) != 0 {
+            var remaining: Int64 = -1
+            if timeoutNanoseconds >= 0 {
+                let now = lockprof_now_ns()
+                guard now < deadline else {
+                    removeSleeper()
+                    timedOut(since: waitStart, at: now, recording: recording, waiterStack: waiterStack)
+                    return false
+                }
+                remaining = Int64(deadline - now)
+            }
+            _ = lockprof_futex_wait(futexAddress, 2, remaining)
+        }
+        removeSleeper()
+        acquiredAfterWait(since: waitStart, recording: recording, waiterStack: waiterStack)
+        return true
+    }
+
+    /// A thread about to sleep registers as a sleeper (so that releasing holders know to wake and
+    /// blame) and, while recording, publishes its arrival and captures its stack — it would be
+    /// waiting anyway. Returns the stack's hash (0 when not captured).
+    func beginSleeping(since waitStart: UInt64, recording: Bool) -> UInt64 {
+        let otherSleepers = addSleeper()
+        guard recording else { return 0 }
+        if otherSleepers == 0 {
+            // First sleeper: whatever is there is left over from an earlier wait.
+            slots[LockSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
+        } else {
+            _ = slots[LockSlot.firstWaiterArrival].compareExchange(expected: 0, desired: waitStart, ordering: .relaxed)
+        }
+        return Recorder.captureStack(at: waitStart)
+    }
+
+    /// How a kind holds what it acquires, which decides how its counters may be written.
+    @usableFromInline
+    enum HoldMode {
+        /// One holder at a time (mutex, writer, recursive lock): plain increments under the lock,
+        /// and the hold is timed.
+        case exclusive
+        /// A reader-writer lock's readers: several hold at once, so atomic adds, into the shared
+        /// side's counters as well; holds are not timed.
+        case reader
+        /// A semaphore's permits: several hold at once, atomic adds; holds are not timed.
+        case permit
+    }
+
+    /// Under the lock, after waiting: counts, times, and records the contention. For the shared
+    /// modes the published holder stack is taken with an exchange, so that exactly one waiter
+    /// blames it.
+    func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
+        switch mode {
+        case .exclusive:
+            add(1, to: LockSlot.acquisitions)
+            add(1, to: LockSlot.contended)
+        case .reader:
+            slots[LockSlot.sharedAcquisitions].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.sharedContended].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+        case .permit:
+            slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
+            slots[LockSlot.contended].wrappingAdd(1, ordering: .relaxed)
+        }
+        guard recording else { return }
+        let now = lockprof_now_ns()
+        let wait = now &- waitStart
+        countWait(wait)
+        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
+        let holderStack: UInt64
+        if mode != .exclusive {
+            holderStack = slots[LockSlot.holderStack].exchange(0, ordering: .relaxed)
+        } else {
+            slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
+            // Consume the stack the releasing holder published for us (0 when it did not publish).
+            holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
+            if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
+        }
+        Recorder.recordContention(
+            lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: holderStack,
+            timedOut: false)
+    }
+
+    /// Outside the lock, after giving up: counted with read-modify-writes.
+    func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
+        countTimeout()
+        guard recording else { return }
+        let wait = now &- waitStart
+        countWait(wait)
+        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(wait, ordering: .relaxed) }
+        Recorder.recordContention(
+            lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: 0, timedOut: true)
+    }
+
+    /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic
+    /// read-modify-writes: a timed-out waiter does not hold the lock.
+    func countWait(_ wait: UInt64) {
+        slots[LockSlot.waitNanoseconds].wrappingAdd(wait, ordering: .relaxed)
+        var maximum = slots[LockSlot.maximumWait].load(ordering: .relaxed)
+        while wait > maximum {
+            let (exchanged, current) = slots[LockSlot.maximumWait].compareExchange(
+                expected: maximum, desired: wait, ordering: .relaxed)
+            if exchanged { break }
+            maximum = current
+        }
+        slots[LockSlot.histogram + LockCore.histogramBucket(wait)].wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// Release when the word is not what the acquisition left (a timed hold, possible sleepers,
+    /// or the recording flag changed during the hold): forget the held-lock entry if any, account
+    /// the hold, record a release that made others wait (with the holder's stack, published for
+    /// the waiter that takes over), then release the word.
+    @usableFromInline @inline(never)
+    func unlockSlow() {
+        forgetHeld()
+        let holderStack = accountRelease(holdStart: takeHoldStart())
+        publishHolderStack(holderStack)
+        if word.pointee.exchange(0, ordering: .releasing) == 2 {
+            lockprof_futex_wake(futexAddress, 1)
+        }
+    }
+
+    /// While recording, accounts a release by a holder whose hold began at `holdStart` (0: not
+    /// timed): a blocking hold with the holder's stack and a `release` event when threads sleep
+    /// on the lock, else a sampled hold when it was timed. Returns the holder's stack hash for the
+    /// next waiter to blame (0 when none). Called by the releasing holder, before releasing.
+    func accountRelease(holdStart: UInt64, mode: HoldMode = .exclusive) -> UInt64 {
+        /// Holders of the shared modes release concurrently: their counts need atomic adds.
+        func count(_ value: UInt64, to slot: Int) {
+            if mode == .exclusive { add(value, to: slot) } else { slots[slot].wrappingAdd(value, ordering: .relaxed) }
+        }
+        var holderStack: UInt64 = 0
+        let sleeping = hasSleepers
+        if lockprof_is_recording() != 0 && (sleeping || holdStart != 0) {
+            let now = lockprof_now_ns()
+            if sleeping {
+                let measuredFromAcquisition = holdStart != 0
+                var begin = holdStart
+                if !measuredFromAcquisition {
+                    begin = slots[LockSlot.firstWaiterArrival].load(ordering: .relaxed)
+                    if begin == 0 || begin > now { begin = now }
+                }
+                let hold = now &- begin
+                count(1, to: LockSlot.blockingHolds)
+                count(hold, to: LockSlot.blockingHoldNanoseconds)
+                // Those still asleep wait on the next holder from now.
+                slots[LockSlot.firstWaiterArrival].store(now, ordering: .relaxed)
+                holderStack = Recorder.captureStack(at: now)
+                Recorder.recordRelease(
+                    lockID: identity.lockID, time: now, hold: hold, holderStack: holderStack,
+                    measuredFromAcquisition: measuredFromAcquisition)
+            } else if holdStart != 0 {
+                // A timed hold that made nobody wait: a sample for the hold-time estimate.
+                count(1, to: LockSlot.sampledHolds)
+                count(now &- holdStart, to: LockSlot.sampledHoldNanoseconds)
+            }
+        }
+        return holderStack
+    }
+
+    /// Polls of the word before sleeping. On 2 cores a long spin mostly loses the race to the
+    /// holder re-acquiring and then sleeps anyway (docs/design.md gives the measurements).
+    static let spinLimit = 10
+
+    @inline(__always)
+    private func spinPause() { lockprof_cpu_pause() }
+
+    /// `floor(log2(max(wait, 1)))`, the histogram bucket of a wait.
+    static func histogramBucket(_ wait: UInt64) -> Int {
+        63 - max(wait, 1).leadingZeroBitCount
+    }
+
+    // MARK: Sleepers
+
+    /// Registers a thread about to sleep on this lock, so that releasing holders (and signalers)
+    /// know to wake it; returns how many were registered before it. Sequentially consistent: a
+    /// semaphore's or a condition's signaler adds to the word, then reads the sleepers (both
+    /// sequentially consistent) to decide whether to wake (ProfiledSemaphore.swift).
+    @discardableResult
+    func addSleeper() -> UInt64 {
+        slots[LockSlot.sleepers].wrappingAdd(1, ordering: .sequentiallyConsistent).oldValue
+    }
+
+    /// Unregisters a sleeper that acquired, or gave up.
+    func removeSleeper() {
+        slots[LockSlot.sleepers].wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// Whether a thread sleeps on the lock (or is about to): then a release takes the slow path,
+    /// to account the blocking hold and publish the holder's stack. A relaxed read, for the fast
+    /// release of a kind whose own release wakes (pthread, or ``incrementWordAndWake(upTo:)``).
+    @inlinable
+    var hasSleepers: Bool {
+        @inline(__always) get { slots[LockSlot.sleepers].load(ordering: .relaxed) != 0 }
+    }
+
+    /// The signalling side of the semaphore's and the condition's protocols: adds 1 to the word
+    /// (a permit; the next sequence), then reads the sleepers, both sequentially consistent, and
+    /// wakes up to `count` of them when there are any.
+    @inlinable @inline(__always)
+    func incrementWordAndWake(upTo count: Int32) {
+        word.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        if _slowPath(slots[LockSlot.sleepers].load(ordering: .sequentiallyConsistent) != 0) {
+            lockprof_futex_wake(futexAddress, count)
+        }
+    }
+
+    // MARK: Timed holds and the holder's stack
+
+    /// Whether the current hold is timed (`holdStart` is set): then its release accounts it.
+    /// Read by the holder.
+    @inlinable
+    var isHoldTimed: Bool {
+        @inline(__always) get { slots[LockSlot.holdStart].load(ordering: .relaxed) != 0 }
+    }
+
+    /// When the current hold began if it is timed, else 0; and clears it. By the releasing holder.
+    func takeHoldStart() -> UInt64 {
+        let holdStart = slots[LockSlot.holdStart].load(ordering: .relaxed)
+        slots[LockSlot.holdStart].store(0, ordering: .relaxed)
+        return holdStart
+    }
+
+    /// Publishes the releasing holder's stack hash for the waiter that acquires next to blame
+    /// (see `holderStack` in LockCore+CounterBlock.swift). By the releasing holder, before it releases.
+    func publishHolderStack(_ stack: UInt64) {
+        slots[LockSlot.holderStack].store(stack, ordering: .relaxed)
+    }
+}
