@@ -58,6 +58,105 @@ extension RecordingTests {
         #expect(lockID.flatMap { records.lastStatistics(of: $0)?.acquisitions } == 42)
     }
 
+    /// A waiter that went to sleep while nothing recorded never stamped its arrival; the release
+    /// in the next session must not measure the hold from an arrival stamped sessions ago.
+    @Test func aHoldThatBlockedAWaiterFromBeforeTheSessionIsNoLongerThanTheSession() throws {
+        let (path, directory) = temporaryTracePath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let earlier = directory.appendingPathComponent("earlier.bin").path
+        let name = "sessions.stale-arrival-\(UUID())"
+        let lock = ProfiledLock(name: name)
+        // An earlier session stamps the lock's first-waiter arrival.
+        try LockProfiler.start(tracePath: earlier)
+        holdWhileAnotherThreadWaits(lock, microseconds: 5_000)
+        LockProfiler.stop()
+        usleep(300_000)
+        // Not recording: a waiter goes to sleep behind this thread's hold.
+        lock.lock()
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            lock.withLock {}
+            finished.signal()
+        }.start()
+        while lock.core.slots[LockSlot.sleepers].load(ordering: .relaxed) == 0 { usleep(1_000) }
+        let before = lockprof_now_ns()
+        try LockProfiler.start(tracePath: path)
+        usleep(20_000)
+        lock.unlock()
+        finished.wait()
+        LockProfiler.stop()
+        let sessionLength = lockprof_now_ns() - before
+
+        let (records, _) = try TraceReader.readAll(path: path)
+        let lockID = try #require(records.lockRecords.first { $0.name == name }?.lockID)
+        let holds = records.compactMap { record -> UInt64? in
+            if case .release(let release) = record, release.lockID == lockID { release.holdNanoseconds } else { nil }
+        }
+        #expect(!holds.isEmpty)
+        #expect(holds.allSatisfy { $0 <= sessionLength }, "holds \(holds) ns, session \(sessionLength) ns")
+        let statistics = try #require(records.lastStatistics(of: lockID))
+        #expect(statistics.blockingHoldNanoseconds <= sessionLength)
+    }
+
+    /// A wait that began in one session and ends in the next is not written into the next trace
+    /// as a wait that began before it, naming a waiter stack that trace never defines.
+    @Test func aWaitThatSpansTwoSessionsStaysInsideTheTraceItIsWrittenTo() throws {
+        Symbolizer.forcedSymbolizerPath.withLock { $0 = "" }
+        defer { Symbolizer.forcedSymbolizerPath.withLock { $0 = nil } }
+        let (path, directory) = temporaryTracePath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let earlier = directory.appendingPathComponent("earlier.bin").path
+        let name = "sessions.spanning-wait-\(UUID())"
+        let lock = ProfiledLock(name: name)
+        try LockProfiler.start(tracePath: earlier)
+        lock.lock()
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            lock.withLock {}
+            finished.signal()
+        }.start()
+        while lock.core.slots[LockSlot.sleepers].load(ordering: .relaxed) == 0 { usleep(1_000) }
+        usleep(10_000)
+        LockProfiler.stop()
+        try LockProfiler.start(tracePath: path)
+        usleep(10_000)
+        lock.unlock()
+        finished.wait()
+        LockProfiler.stop()
+
+        let (records, _) = try TraceReader.readAll(path: path)
+        let sessionStart = try #require(records.compactMap { if case .process(let p) = $0 { p } else { nil } }.first)
+            .startNanoseconds
+        var defined: Set<UInt32> = [0]
+        var referenced: Set<UInt32> = []
+        for record in records {
+            switch record {
+            case .stack(let stack): defined.insert(stack.stackID)
+            case .contention(let event):
+                referenced.formUnion([event.waiterStackID, event.holderStackID])
+                #expect(event.timeNanoseconds - event.waitNanoseconds >= sessionStart, "a wait that began before the session")
+            case .release(let event): referenced.insert(event.holderStackID)
+            default: break
+            }
+        }
+        #expect(referenced.isSubset(of: defined), "undefined stacks: \(referenced.subtracting(defined))")
+    }
+
+    /// A blocking release publishes its stack for the waiter that takes over. When that waiter
+    /// began waiting before the session, or took the lock over by spinning and released it
+    /// without a slow release, nothing takes the stack; the next session must not start with it
+    /// still published, to be blamed by a later, unrelated contention.
+    @Test func aHolderStackLeftPublishedIsClearedWhenTheNextSessionStarts() throws {
+        let (path, directory) = temporaryTracePath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lock = ProfiledLock(name: "sessions.holder-stack-\(UUID())")
+        lock.core.slots[LockSlot.holderStack].store(0x5eed, ordering: .relaxed)  // as an earlier session left it
+        try LockProfiler.start(tracePath: path)
+        let leftOver = lock.core.slots[LockSlot.holderStack].load(ordering: .relaxed)
+        LockProfiler.stop()
+        #expect(leftOver == 0, "holder stack \(leftOver) still published in the new session")
+    }
+
     /// Recording toggled many times while threads contend: every stack an event names is
     /// defined in the same trace. (This is what an acquiring read of the recording flag
     /// guarantees on weakly ordered CPUs; on x86 it holds either way, so here it guards the rest.)
@@ -72,7 +171,7 @@ extension RecordingTests {
         for _ in 0..<3 {
             workers.enter()
             Thread {
-                while !stopping.load(ordering: .relaxed) { lock.withLock { usleep(200) } }
+                while !stopping.load(ordering: .relaxed) { lock.withLock { _ = usleep(200) } }
                 workers.leave()
             }.start()
         }

@@ -88,6 +88,16 @@ final class LockRegistry: Sendable {
         }
     }
 
+    /// At a session's start: clears every lock's published holder stack. One a waiter never took
+    /// (it began waiting before the session, or took the lock by spinning and released it on the
+    /// fast path) would otherwise be blamed by a later, unrelated contention, in a trace that
+    /// never defines it.
+    func clearPublishedHolderStacks() {
+        state.withLock { state in
+            for entry in state.live.values { entry.slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
+        }
+    }
+
     /// In a forked child: the threads counted as sleeping on the locks are the parent's and do not
     /// exist here. Left counted, every release would take the slow path and, while recording,
     /// count blocking holds nobody suffered. The word itself stays as it is: a lock held by a

@@ -44,7 +44,8 @@ final class TraceSession: @unchecked Sendable {
             throw error
         }
         collector.drainRings(recording: false)  // events left from an earlier session
-
+        // Stacks published for a waiter of an earlier session that never took them (docs/design.md).
+        LockRegistry.shared.clearPublishedHolderStacks()
         // Published before the flag (releasing): a thread that reads the flag set, acquiring, sees
         // this session's number and start (Recorder.recordingSession()).
         Recorder.sessionStart.store(start, ordering: .relaxed)
