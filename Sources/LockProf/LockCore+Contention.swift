@@ -40,7 +40,8 @@ extension LockCore {
         }
 
         let waiterStack = beginSleeping(since: waitStart, recording: recording)
-        let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
+        let deadline =
+            timeoutNanoseconds >= 0 ? WaitClock.deadline(after: waitStart, timeoutNanoseconds: timeoutNanoseconds) : .max
         while word.pointee.exchange(2, ordering: .acquiring) != 0 {
             var remaining: Int64 = -1
             if timeoutNanoseconds >= 0 {
@@ -50,7 +51,7 @@ extension LockCore {
                     timedOut(since: waitStart, at: now, recording: recording, waiterStack: waiterStack)
                     return false
                 }
-                remaining = Int64(deadline - now)
+                remaining = WaitClock.remaining(until: deadline, from: now)
             }
             _ = lockprof_futex_wait(futexAddress, 2, remaining)
         }

@@ -5,6 +5,15 @@ import Testing
 /// Faults at a session's boundaries and in its clock (issue 17), each in a `fault-harness` child:
 /// they change the process's file-size limit, its clock, or fork it.
 @Suite(.serialized) struct SessionFaultTests {
+    @Test func aClockThatStepsBackNeitherTrapsNorRecordsANegativeWait() throws {
+        let run = try FaultHarnessRun.run("clock-steps-back")
+        #expect(run.result.status == 0, "\(run.result.standardOutput) \(run.result.standardError)")
+        #expect(run.problems.isEmpty, "\(run.problems)")
+        if run.result.outputLines.contains(where: { $0.hasPrefix("skipped") }) {
+            print("clock-steps-back: \(run.result.standardOutput)")
+        }
+    }
+
     @Test func aFailedFirstWriteFailsTheStartAndLeavesRecordingOff() throws {
         let run = try FaultHarnessRun.run("first-write-fails", String(TraceFileLayout.fileHeader().count))
         #expect(run.result.status == 0, "\(run.result.standardError)")
