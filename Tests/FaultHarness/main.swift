@@ -231,6 +231,13 @@ case "clock-steps-back":
     report([:], problems: problems)
     exit(problems.isEmpty ? 0 : 1)
 
+case "sessions":
+    // Starts and stops recording for `ARGUMENT` seconds while four threads lock, time out and
+    // sleep on a condition; each session writes TRACE.session-N.
+    let problems = SessionToggle().run(seconds: Double(argument ?? "3") ?? 3, tracePrefix: tracePath)
+    report([:], problems: problems)
+    exit(problems.isEmpty ? 0 : 1)
+
 case "first-write-fails":
     // The file-size limit is `ARGUMENT` (the file header's size): the session's first write fails.
     firstWriteFails(limit: Int(argument ?? "0") ?? 0)
