@@ -127,21 +127,21 @@ extension LockCore {
         let now = lockprof_now_ns()
         // The word says this hold is timed (it began with a wait while recording).
         if mode == .exclusive { slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed) }
-        guard let part = sessionPart(since: waitStart, to: now) else {
-            countWait(WaitClock.elapsed(from: waitStart, to: now))  // recording stopped meanwhile
-            return
-        }
-        countWait(part.nanoseconds)
-        if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(part.nanoseconds, ordering: .relaxed) }
-        Recorder.recordContention(
-            lockID: identity.lockID, time: now, wait: part.nanoseconds, waiterStack: part.beganInSession ? waiterStack : 0,
-            holderStack: holderStack, timedOut: false)
+        accountWait(since: waitStart, to: now, waiterStack: waiterStack, holderStack: holderStack, timedOut: false, mode: mode)
     }
 
     /// Outside the lock, after giving up: counted with read-modify-writes.
     func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
         countTimeout()
         guard recording else { return }
+        accountWait(since: waitStart, to: now, waiterStack: waiterStack, holderStack: 0, timedOut: true, mode: mode)
+    }
+
+    /// Counts a wait begun while recording and, when a session records now, writes its event:
+    /// the part of the wait inside that session (``sessionPart(since:to:)``).
+    private func accountWait(
+        since waitStart: UInt64, to now: UInt64, waiterStack: UInt64, holderStack: UInt64, timedOut: Bool, mode: HoldMode
+    ) {
         guard let part = sessionPart(since: waitStart, to: now) else {
             countWait(WaitClock.elapsed(from: waitStart, to: now))  // recording stopped meanwhile
             return
@@ -150,7 +150,7 @@ extension LockCore {
         if mode == .reader { slots[LockSlot.sharedWaitNanoseconds].wrappingAdd(part.nanoseconds, ordering: .relaxed) }
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: part.nanoseconds, waiterStack: part.beganInSession ? waiterStack : 0,
-            holderStack: 0, timedOut: true)
+            holderStack: holderStack, timedOut: timedOut)
     }
 
     /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic

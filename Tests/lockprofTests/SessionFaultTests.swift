@@ -116,8 +116,9 @@ struct SessionTraceCheck {
                 }
             case .lockOrder(let order): referenced.insert(order.stackID)
             case .lockStatistics(let statistics):
-                if statistics.maximumWaitNanoseconds > length {
-                    problems.append("lock \(statistics.lockID): a wait of \(statistics.maximumWaitNanoseconds) ns")
+                // (The maximum wait is the lock's lifetime maximum, not the session's: not checked.)
+                if statistics.waitNanoseconds > (statistics.contendedAcquisitions + statistics.timeouts) * length {
+                    problems.append("lock \(statistics.lockID): \(statistics.waitNanoseconds) ns of waits in a session of \(length) ns")
                 }
                 if statistics.blockingHolds == 0 && statistics.blockingHoldNanoseconds > 0
                     || statistics.blockingHoldNanoseconds > statistics.blockingHolds * length
