@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(name: "bank-tellers", dependencies: ["LockProf"], path: "Examples/BankTellers"),
         // A program that records itself and then meets a fault (kill -9, exit from a thread, a
         // fatal error, a file-size limit, fork): the reliability tests run it as a child process.
-        .executableTarget(name: "fault-harness", dependencies: ["LockProf"], path: "Tests/FaultHarness"),
+        .executableTarget(name: "fault-harness", dependencies: ["LockProf", "CLockProfSupport"], path: "Tests/FaultHarness"),
         .testTarget(name: "LockProfFormatTests", dependencies: ["LockProfFormat"]),
         .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat", "CLockProfSupport"]),
         .testTarget(

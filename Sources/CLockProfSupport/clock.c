@@ -51,9 +51,11 @@ static void calibrate(void) {
         ticks1 = __builtin_ia32_rdtsc();
     } while (ns1 - ns0 < 5000000);  // 5 ms: the ratio is then good to about 1e-5
     if (ticks1 <= ticks0) return;
-    lockprof_clock_calibration.base_ticks = ticks1;
-    lockprof_clock_calibration.base_ns = ns1;
-    lockprof_clock_calibration.mult = (uint64_t)(((unsigned __int128)(ns1 - ns0) << 32) / (ticks1 - ticks0));
+    // Published as the header says: the fields first, then the flag, releasing.
+    __atomic_store_n(&lockprof_clock_calibration.base_ticks, ticks1, __ATOMIC_RELAXED);
+    __atomic_store_n(&lockprof_clock_calibration.base_ns, ns1, __ATOMIC_RELAXED);
+    __atomic_store_n(&lockprof_clock_calibration.mult,
+                     (uint64_t)(((unsigned __int128)(ns1 - ns0) << 32) / (ticks1 - ticks0)), __ATOMIC_RELAXED);
     __atomic_store_n(&lockprof_clock_calibration.uses_tsc, 1, __ATOMIC_RELEASE);
 #endif
 }
@@ -61,5 +63,11 @@ static void calibrate(void) {
 void lockprof_clock_init(void) { pthread_once(&calibration_once, calibrate); }
 
 const char *lockprof_clock_source(void) {
-    return lockprof_clock_calibration.uses_tsc ? "tsc" : "monotonic";
+    return __atomic_load_n(&lockprof_clock_calibration.uses_tsc, __ATOMIC_ACQUIRE) ? "tsc" : "monotonic";
+}
+
+int lockprof_clock_step_for_testing(int64_t nanoseconds) {
+    if (!__atomic_load_n(&lockprof_clock_calibration.uses_tsc, __ATOMIC_ACQUIRE)) return 0;
+    __atomic_fetch_add(&lockprof_clock_calibration.base_ns, (uint64_t)nanoseconds, __ATOMIC_RELAXED);
+    return 1;
 }

@@ -40,7 +40,8 @@ extension LockCore {
         }
 
         let waiterStack = beginSleeping(since: waitStart, recording: recording)
-        let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
+        let deadline =
+            timeoutNanoseconds >= 0 ? WaitClock.deadline(after: waitStart, timeoutNanoseconds: timeoutNanoseconds) : .max
         while word.pointee.exchange(2, ordering: .acquiring) != 0 {
             var remaining: Int64 = -1
             if timeoutNanoseconds >= 0 {
@@ -50,7 +51,7 @@ extension LockCore {
                     timedOut(since: waitStart, at: now, recording: recording, waiterStack: waiterStack)
                     return false
                 }
-                remaining = Int64(deadline - now)
+                remaining = WaitClock.remaining(until: deadline, from: now)
             }
             _ = lockprof_futex_wait(futexAddress, 2, remaining)
         }
@@ -87,9 +88,20 @@ extension LockCore {
         case permit
     }
 
+    /// The part of a wait (or hold) from `start` to `now` that lies in the session recording now
+    /// (nil when none records): its length, and whether it began in that session. A wait begun
+    /// before the session (in an earlier one, or before any) is clipped to the session's start,
+    /// and the waiter stack it captured then belongs to an earlier trace, so it is not named.
+    /// Sessions are told apart by time: a session starts after the previous one stopped.
+    func sessionPart(since start: UInt64, to now: UInt64) -> (nanoseconds: UInt64, beganInSession: Bool)? {
+        guard let session = Recorder.recordingSession() else { return nil }
+        return (WaitClock.elapsed(from: max(start, session.start), to: now), start >= session.start)
+    }
+
     /// Under the lock, after waiting: counts, times, and records the contention. For the shared
     /// modes the published holder stack is taken with an exchange, so that exactly one waiter
-    /// blames it.
+    /// blames it. It is taken whether or not this wait is recorded, so none is left published
+    /// for a later, unrelated contention.
     func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
         switch mode {
         case .exclusive:
@@ -103,34 +115,42 @@ extension LockCore {
             slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
             slots[LockSlot.of(.contendedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
         }
-        guard recording else { return }
-        let now = lockprof_now_ns()
-        let wait = now &- waitStart
-        countWait(wait)
-        if mode == .reader { slots[LockSlot.of(.sharedWaitNanoseconds)].wrappingAdd(wait, ordering: .relaxed) }
         let holderStack: UInt64
         if mode != .exclusive {
             holderStack = slots[LockSlot.holderStack].exchange(0, ordering: .relaxed)
         } else {
-            slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
             // Consume the stack the releasing holder published for us (0 when it did not publish).
             holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
             if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
         }
-        Recorder.recordContention(
-            lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: holderStack,
-            timedOut: false)
+        guard recording else { return }
+        let now = lockprof_now_ns()
+        // The word says this hold is timed (it began with a wait while recording).
+        if mode == .exclusive { slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed) }
+        accountWait(since: waitStart, to: now, waiterStack: waiterStack, holderStack: holderStack, timedOut: false, mode: mode)
     }
 
     /// Outside the lock, after giving up: counted with read-modify-writes.
     func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
         countTimeout()
         guard recording else { return }
-        let wait = now &- waitStart
-        countWait(wait)
-        if mode == .reader { slots[LockSlot.of(.sharedWaitNanoseconds)].wrappingAdd(wait, ordering: .relaxed) }
+        accountWait(since: waitStart, to: now, waiterStack: waiterStack, holderStack: 0, timedOut: true, mode: mode)
+    }
+
+    /// Counts a wait begun while recording and, when a session records now, writes its event:
+    /// the part of the wait inside that session (``sessionPart(since:to:)``).
+    private func accountWait(
+        since waitStart: UInt64, to now: UInt64, waiterStack: UInt64, holderStack: UInt64, timedOut: Bool, mode: HoldMode
+    ) {
+        guard let part = sessionPart(since: waitStart, to: now) else {
+            countWait(WaitClock.elapsed(from: waitStart, to: now))  // recording stopped meanwhile
+            return
+        }
+        countWait(part.nanoseconds)
+        if mode == .reader { slots[LockSlot.of(.sharedWaitNanoseconds)].wrappingAdd(part.nanoseconds, ordering: .relaxed) }
         Recorder.recordContention(
-            lockID: identity.lockID, time: now, wait: wait, waiterStack: waiterStack, holderStack: 0, timedOut: true)
+            lockID: identity.lockID, time: now, wait: part.nanoseconds, waiterStack: part.beganInSession ? waiterStack : 0,
+            holderStack: holderStack, timedOut: timedOut)
     }
 
     /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic
@@ -172,16 +192,23 @@ extension LockCore {
         }
         var holderStack: UInt64 = 0
         let sleeping = hasSleepers
-        if lockprof_is_recording() != 0 && (sleeping || holdStart != 0) {
+        if sleeping || holdStart != 0, let session = Recorder.recordingSession() {
             let now = lockprof_now_ns()
             if sleeping {
-                let measuredFromAcquisition = holdStart != 0
+                var measuredFromAcquisition = holdStart != 0
                 var begin = holdStart
                 if !measuredFromAcquisition {
                     begin = slots[LockSlot.firstWaiterArrival].load(ordering: .relaxed)
                     if begin == 0 || begin > now { begin = now }
                 }
-                let hold = now &- begin
+                // Not from before this session: a sleeper that registered while nothing recorded
+                // stamped no arrival, and what the slot holds may be sessions old. Clipped, the
+                // hold is a lower bound, flagged as not measured from the acquisition.
+                if begin < session.start {
+                    begin = session.start
+                    measuredFromAcquisition = false
+                }
+                let hold = WaitClock.elapsed(from: begin, to: now)
                 count(1, to: LockSlot.of(.blockingHolds))
                 count(hold, to: LockSlot.of(.blockingHoldNanoseconds))
                 // Those still asleep wait on the next holder from now.
@@ -190,10 +217,11 @@ extension LockCore {
                 Recorder.recordRelease(
                     lockID: identity.lockID, time: now, hold: hold, holderStack: holderStack,
                     measuredFromAcquisition: measuredFromAcquisition)
-            } else if holdStart != 0 {
-                // A timed hold that made nobody wait: a sample for the hold-time estimate.
+            } else if holdStart >= session.start {
+                // A timed hold that made nobody wait: a sample for the hold-time estimate (only
+                // when it began in this session: an older start would lengthen the sample).
                 count(1, to: LockSlot.of(.sampledHolds))
-                count(now &- holdStart, to: LockSlot.of(.sampledHoldNanoseconds))
+                count(WaitClock.elapsed(from: holdStart, to: now), to: LockSlot.of(.sampledHoldNanoseconds))
             }
         }
         return holderStack

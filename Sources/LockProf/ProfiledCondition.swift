@@ -20,6 +20,14 @@ import Synchronization
 // and returns at once. As with every condition variable, `wait` may also return without a signal
 // (another signal's wake-up, or a signal just before it slept): callers wait in a loop on their
 // predicate.
+//
+// FIFO wake-ups: a thread that starts waiting after a signal's bump reads the new sequence, and
+// may already sleep on the word when that signal's futex_wake(1) runs. The wake-up must go to a
+// thread the signal was for; it does because Linux wakes a futex's sleepers of equal priority in
+// the order they went to sleep, and the older waiter slept first. Under real-time priorities
+// (SCHED_FIFO/SCHED_RR) a higher-priority newcomer is woken first, finds its own sequence
+// unchanged and sleeps again, and the older waiter misses that signal until the next one (as a
+// pthread condition would not). Ordinary (SCHED_OTHER) threads all share one priority.
 
 /// A condition variable bound to a ``ProfiledLock``: threads wait in it for a state change that
 /// other threads announce with ``signal()`` or ``broadcast()``.
@@ -89,7 +97,7 @@ public final class ProfiledCondition: Sendable {
         core.addSleeper()
         let recording = lockprof_is_recording() != 0
         let start = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
-        let deadline = timeoutNanoseconds >= 0 ? start &+ UInt64(timeoutNanoseconds) : UInt64.max
+        let deadline = timeoutNanoseconds >= 0 ? WaitClock.deadline(after: start, timeoutNanoseconds: timeoutNanoseconds) : .max
         lock.unlock()
         var signalled = true
         while core.word.pointee.load(ordering: .sequentiallyConsistent) == sequence {
@@ -100,13 +108,13 @@ public final class ProfiledCondition: Sendable {
                     signalled = false
                     break
                 }
-                remaining = Int64(deadline - now)
+                remaining = WaitClock.remaining(until: deadline, from: now)
             }
             _ = lockprof_futex_wait(core.futexAddress, sequence, remaining)
         }
         core.removeSleeper()
         if !signalled { core.countTimeout() }
-        if recording { core.countConditionWait(lockprof_now_ns() &- start) }
+        if recording { core.countConditionWait(WaitClock.elapsed(from: start, to: lockprof_now_ns())) }
         lock.lock()
         return signalled
     }

@@ -71,6 +71,12 @@ public final class ProfiledSemaphore: Sendable {
     }
 
     /// Gives a permit back, waking a waiting thread if there is one.
+    ///
+    /// Not `sem_post`: it is async-signal-safe only while nothing records. Not recording, it is an
+    /// atomic add, a load and at most one `FUTEX_WAKE`; while recording, a signal that finds
+    /// sleepers reads the clock, captures its stack and writes an event into the thread's ring,
+    /// creating the ring (an allocation, a registry lock) on the thread's first event. Do not call
+    /// it from a signal handler in a program that records.
     @inlinable
     public func signal() {
         if _slowPath(core.hasSleepers) {
@@ -118,7 +124,8 @@ public final class ProfiledSemaphore: Sendable {
         let recording = lockprof_is_recording() != 0
         let waitStart = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
         let waiterStack = core.beginSleeping(since: waitStart, recording: recording)
-        let deadline = timeoutNanoseconds >= 0 ? waitStart &+ UInt64(timeoutNanoseconds) : UInt64.max
+        let deadline =
+            timeoutNanoseconds >= 0 ? WaitClock.deadline(after: waitStart, timeoutNanoseconds: timeoutNanoseconds) : .max
         while true {
             let free = core.word.pointee.load(ordering: .sequentiallyConsistent)
             if free > 0 {
@@ -135,7 +142,7 @@ public final class ProfiledSemaphore: Sendable {
                     core.timedOut(since: waitStart, at: now, recording: recording, waiterStack: waiterStack, mode: .permit)
                     return false
                 }
-                remaining = Int64(deadline - now)
+                remaining = WaitClock.remaining(until: deadline, from: now)
             }
             _ = lockprof_futex_wait(core.futexAddress, 0, remaining)
         }

@@ -223,6 +223,31 @@ case "churn":
     report(["churn.round": roundAcquisitions, "churn.thread": ownAcquisitions], problems: problems)
     exit(problems.isEmpty ? 0 : 1)
 
+case "clock-steps-back":
+    // The clock steps back while threads wait (with and without timeouts).
+    startRecording()
+    let problems = waitsAcrossAClockStepBack()
+    LockProfiler.stop()
+    report([:], problems: problems)
+    exit(problems.isEmpty ? 0 : 1)
+
+case "sessions":
+    // Starts and stops recording for `ARGUMENT` seconds while four threads lock, time out and
+    // sleep on a condition; each session writes TRACE.session-N.
+    let problems = SessionToggle().run(seconds: Double(argument ?? "3") ?? 3, tracePrefix: tracePath)
+    report([:], problems: problems)
+    exit(problems.isEmpty ? 0 : 1)
+
+case "first-write-fails":
+    // The file-size limit is `ARGUMENT` (the file header's size): the session's first write fails.
+    firstWriteFails(limit: Int(argument ?? "0") ?? 0)
+    exit(0)
+
+case "fork-with-sleeper":
+    // Forks while a thread sleeps on a held lock; the child must count no blocking hold.
+    forkWhileAThreadSleepsOnALock()
+    exit(0)
+
 default:
     say("problem unknown mode \(mode)")
     exit(2)

@@ -14,7 +14,10 @@ extern "C" {
 // MARK: Clock
 
 /// Calibration of the time-stamp counter against CLOCK_MONOTONIC, set once by lockprof_clock_init.
-/// When `uses_tsc` is 0 the clock reads CLOCK_MONOTONIC instead.
+/// When `uses_tsc` is 0 the clock reads CLOCK_MONOTONIC instead. Published atomically: the other
+/// fields are stored (relaxed) before `uses_tsc` is set (releasing), and readers load `uses_tsc`
+/// acquiring, then the fields (relaxed): a thread that sees the TSC in use sees its calibration.
+/// On x86 each of these is a plain `mov`.
 typedef struct {
     uint64_t base_ticks;
     uint64_t base_ns;
@@ -34,17 +37,25 @@ uint64_t lockprof_monotonic_ns(void);
 /// CLOCK_REALTIME in nanoseconds since the Unix epoch.
 uint64_t lockprof_wall_ns(void);
 
+/// For tests only: moves the TSC clock by `nanoseconds` (negative: back), as a TSC that lags on
+/// another core makes it seem to step back. Returns 0 (and does nothing) when the TSC is not in use.
+int lockprof_clock_step_for_testing(int64_t nanoseconds);
+
 /// "tsc" or "monotonic".
 const char *lockprof_clock_source(void);
 
 /// Nanoseconds on the monotonic time line: rdtsc scaled (≈15 ns) or clock_gettime (≈36 ns).
 static inline __attribute__((always_inline)) uint64_t lockprof_now_ns(void) {
 #if defined(__x86_64__)
-    if (__builtin_expect(lockprof_clock_calibration.uses_tsc, 1)) {
+    if (__builtin_expect(__atomic_load_n(&lockprof_clock_calibration.uses_tsc, __ATOMIC_ACQUIRE), 1)) {
         uint64_t ticks = __builtin_ia32_rdtsc();
-        unsigned __int128 scaled =
-            (unsigned __int128)(ticks - lockprof_clock_calibration.base_ticks) * lockprof_clock_calibration.mult;
-        return lockprof_clock_calibration.base_ns + (uint64_t)(scaled >> 32);
+        uint64_t base_ticks = __atomic_load_n(&lockprof_clock_calibration.base_ticks, __ATOMIC_RELAXED);
+        // A core whose TSC lags the calibrating core's may read less than the base: clamp, rather
+        // than wrap to a time centuries ahead.
+        uint64_t elapsed_ticks = ticks > base_ticks ? ticks - base_ticks : 0;
+        unsigned __int128 scaled = (unsigned __int128)elapsed_ticks *
+                                   __atomic_load_n(&lockprof_clock_calibration.mult, __ATOMIC_RELAXED);
+        return __atomic_load_n(&lockprof_clock_calibration.base_ns, __ATOMIC_RELAXED) + (uint64_t)(scaled >> 32);
     }
 #endif
     return lockprof_monotonic_ns();
@@ -72,6 +83,13 @@ extern volatile int lockprof_recording_flag;
 
 static inline __attribute__((always_inline)) int lockprof_is_recording(void) {
     return __atomic_load_n(&lockprof_recording_flag, __ATOMIC_RELAXED);
+}
+
+/// The flag read acquiring (a plain load on x86): after it reads 1, what the session's start
+/// wrote before turning recording on (its number, its start time) is visible. Used where a
+/// session's data is read after the flag; the hot paths' relaxed read decides only "record or not".
+static inline __attribute__((always_inline)) int lockprof_is_recording_acquire(void) {
+    return __atomic_load_n(&lockprof_recording_flag, __ATOMIC_ACQUIRE);
 }
 
 void lockprof_set_recording(int on);

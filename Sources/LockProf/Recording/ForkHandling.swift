@@ -7,23 +7,29 @@ import CLockProfSupport
 ///
 /// Right after `fork()`, in the child (`fork.c` has already freed the registry mutexes and turned
 /// recording off): the session is forgotten without being stopped or freed, dead locks are no
-/// longer kept for a trace, and the rings of the parent's other threads are forgotten. The
+/// longer kept for a trace, the locks forget the parent's threads sleeping on them, and the
+/// rings of the parent's other threads are forgotten. The
 /// child's locks keep working and counting (``LockProfiler/snapshot()``); it records nothing
 /// unless it calls ``LockProfiler/start(tracePath:overwrite:)`` with a path of its own.
 enum ForkHandling {
-    /// Registers the child handler; called when the first session starts.
+    /// Registers the child handler; called when the lock registry is created (the first lock)
+    /// and when a session starts.
     static func install() {
         lockprof_set_fork_child_callback { ForkHandling.afterForkInChild() }
     }
 
     static func afterForkInChild() {
-        LockProfiler.session.withLock { session in
+        LockProfiler.session.withLock { slot in
             // Leaked on purpose: its collector may have been mid-write in the parent, so neither
             // its deinit nor its buffers can be trusted here.
-            if let abandoned = session { _ = Unmanaged.passRetained(abandoned) }
-            session = nil
+            switch slot {
+            case .recording(let abandoned), .stopping(let abandoned): _ = Unmanaged.passRetained(abandoned)
+            case .idle: break
+            }
+            slot = .idle
         }
         LockRegistry.shared.setSessionActive(false)
+        LockRegistry.shared.resetWaitersAfterFork()
         RingRegistry.shared.forgetOtherThreadsAfterFork()
     }
 }

@@ -36,7 +36,11 @@ final class LockRegistry: Sendable {
     }
     private let state = RegistryLock(State(), mutex: LOCKPROF_LOCK_REGISTRY_MUTEX)
 
-    private init() {}
+    private init() {
+        // From the first lock on, not only from the first session: a child forked before any
+        // session still inherits waiter counts (see resetWaitersAfterFork).
+        ForkHandling.install()
+    }
 
     func register(
         kind: LockKind, name: String, site: String, word: UnsafeMutablePointer<Atomic<UInt32>>,
@@ -81,6 +85,31 @@ final class LockRegistry: Sendable {
     func identity(of lockID: UInt32) -> LockIdentity? {
         state.withLock { state in
             state.live[lockID]?.identity ?? state.retired.first { $0.0.lockID == lockID }?.0
+        }
+    }
+
+    /// At a session's start: clears every lock's published holder stack. One a waiter never took
+    /// (it began waiting before the session, or took the lock by spinning and released it on the
+    /// fast path) would otherwise be blamed by a later, unrelated contention, in a trace that
+    /// never defines it.
+    func clearPublishedHolderStacks() {
+        state.withLock { state in
+            for entry in state.live.values { entry.slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
+        }
+    }
+
+    /// In a forked child: the threads counted as sleeping on the locks are the parent's and do not
+    /// exist here. Left counted, every release would take the slow path and, while recording,
+    /// count blocking holds nobody suffered. The word itself stays as it is: a lock held by a
+    /// parent's thread stays held (as with any mutex); a 2 only costs its next release a
+    /// futex_wake that wakes nobody.
+    func resetWaitersAfterFork() {
+        state.withLock { state in
+            for entry in state.live.values {
+                entry.slots[LockSlot.sleepers].store(0, ordering: .relaxed)
+                entry.slots[LockSlot.firstWaiterArrival].store(0, ordering: .relaxed)
+                entry.slots[LockSlot.holderStack].store(0, ordering: .relaxed)
+            }
         }
     }
 

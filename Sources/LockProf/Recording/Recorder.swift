@@ -8,6 +8,20 @@ enum Recorder {
     /// Numbers recording sessions (1, 2, …); bumped by each session start, before recording is
     /// turned on. Rings use it to know when their table of written stacks belongs to an old trace.
     static let sessionNumber = Atomic<UInt32>(0)
+    /// When the running (or last) session started, on the `lockprof_now_ns` time line; written
+    /// with `sessionNumber`, before recording is turned on.
+    static let sessionStart = Atomic<UInt64>(0)
+
+    /// The session recording now, or nil. The flag is read acquiring: it synchronizes with the
+    /// releasing store that turned recording on, which the session's start made after writing
+    /// `sessionNumber` and `sessionStart`, so a thread that sees the flag set sees that session's
+    /// number and start, never the previous session's (x86 gives this for free; weakly ordered
+    /// CPUs do not). Every read of a session's data goes through here.
+    @inline(__always)
+    static func recordingSession() -> (number: UInt32, start: UInt64)? {
+        guard lockprof_is_recording_acquire() != 0 else { return nil }
+        return (sessionNumber.load(ordering: .relaxed), sessionStart.load(ordering: .relaxed))
+    }
 
     /// The calling thread's ring, created on its first event (the one allocation a thread makes
     /// for recording); nil once the thread is exiting.
@@ -56,9 +70,9 @@ enum Recorder {
     @inline(never)
     static func recordLockOrder(acquiring lockID: UInt32) {
         let held = lockprof_held_count()
-        guard held > 0, let ring = currentRing() else { return }
+        guard held > 0, let session = recordingSession(), let ring = currentRing() else { return }
         ring._withUnsafeGuaranteedRef { ring in
-            ring.forgetWrittenStacks(unlessSession: sessionNumber.load(ordering: .acquiring))
+            ring.forgetWrittenStacks(unlessSession: session.number)
             var stack: UInt64 = 0
             for index in 0..<held {
                 let heldLock = lockprof_held_lock(index)
@@ -91,10 +105,10 @@ enum Recorder {
     /// first time this thread sees it, and returns its hash (0 when not captured).
     @inline(never)
     static func captureStack(at now: UInt64) -> UInt64 {
-        guard let ring = currentRing() else { return 0 }
+        guard let session = recordingSession(), let ring = currentRing() else { return 0 }
         return ring._withUnsafeGuaranteedRef { ring in
             guard ring.spendCaptureBudget(at: now) else { return 0 }
-            ring.forgetWrittenStacks(unlessSession: sessionNumber.load(ordering: .acquiring))
+            ring.forgetWrittenStacks(unlessSession: session.number)
             return capture(into: ring)
         }
     }

@@ -19,6 +19,8 @@ struct RingEvent {
     }
 
     static let maximumWords = 2 + 64
+    /// The shortest event: a header and two words (every kind has at least that).
+    static let minimumWords = 3
 
     /// Header bits saying that the first and the second optional stack hash follow the fixed
     /// words. A stack hash is 0 ("not captured") for most events — captures are budgeted — and

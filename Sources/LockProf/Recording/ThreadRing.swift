@@ -1,4 +1,5 @@
 import CLockProfSupport
+import LockProfFormat
 import Synchronization
 
 // MARK: - The ring and its memory-ordering protocol
@@ -44,6 +45,12 @@ import Synchronization
 //
 // Events are variable-length: the first word is a header (kind in bits 0–7, length in words in
 // bits 8–15, flags in bits 16–18, lock id in bits 32–63). See ``RingEvent``.
+//
+// The consumer does not trust a header's length: one outside RingEvent.minimumWords …
+// maximumWords, or running past `tail`, can only come from corrupt memory or a broken writer.
+// Such an entry and everything after it up to `tail` are discarded (nothing after it can be
+// framed), counted as one dropped event and reported on standard error: never a drain that
+// spins on a length of 0, never a read past the scratch buffer or the words written.
 
 /// A thread's lock-free event ring. One of the few types with unsafe code; see the protocol above.
 final class ThreadRing: @unchecked Sendable {
@@ -182,8 +189,11 @@ final class ThreadRing: @unchecked Sendable {
 
     // MARK: Consumer side (the collector only)
 
-    /// Events dropped so far because the ring was full.
-    var dropped: UInt64 { droppedEvents.load(ordering: .relaxed) }
+    /// Events dropped so far because the ring was full, plus entries discarded as corrupt.
+    var dropped: UInt64 { droppedEvents.load(ordering: .relaxed) &+ corruptEntries }
+
+    /// Entries the drain discarded because their header's length was impossible. Consumer only.
+    private(set) var corruptEntries: UInt64 = 0
 
     /// Which collector wrote this thread's `thread` record into its trace (0: none yet).
     /// Collector only: lets it check per event with one compare instead of a set lookup.
@@ -200,6 +210,13 @@ final class ThreadRing: @unchecked Sendable {
             while position < end {
                 let index = Int(position & ThreadRing.mask)
                 let length = RingEvent.length(ofHeader: storage[index])
+                guard _fastPath(length >= RingEvent.minimumWords && length <= RingEvent.maximumWords
+                        && UInt64(length) <= end &- position)
+                else {
+                    discardCorruptEntry(length: length, at: position, end: end)
+                    position = end
+                    break
+                }
                 if _fastPath(index + length <= ThreadRing.capacity) {
                     visit(RingEvent(words: UnsafeBufferPointer(start: storage + index, count: length)))
                 } else {
@@ -217,5 +234,13 @@ final class ThreadRing: @unchecked Sendable {
             }
         }
         head.store(position, ordering: .releasing)
+    }
+
+    @inline(never)
+    private func discardCorruptEntry(length: Int, at position: UInt64, end: UInt64) {
+        corruptEntries &+= 1
+        try? FileDescriptor.standardError.writeAll(
+            "lockprof: thread \(serial)'s event ring is corrupt (an entry of \(length) words at word \(position)): "
+                + "discarded \(end &- position) words\n")
     }
 }

@@ -51,15 +51,16 @@ final class TraceCollector {
         self.dropBaselines = dropBaselines
     }
 
-    /// Writes the process record.
-    func begin(wallStart: UInt64) {
+    /// Writes the process record and flushes it: the session's first write. Its failure is the
+    /// session's (`start` throws it), not a "recording stopped" warning: nothing was recorded yet.
+    func begin(wallStart: UInt64) throws(TraceError) {
         var nameBuffer = [CChar](repeating: 0, count: 256)
         lockprof_process_name(&nameBuffer, nameBuffer.count)
         let process = ProcessRecord(
             pid: lockprof_process_id(), processName: Self.string(nameBuffer), startWallNanoseconds: wallStart,
             startNanoseconds: sessionStart, clockSource: String(cString: lockprof_clock_source()))
-        write(.process(process))
-        flush()
+        try writer.append(.process(process))
+        try writer.flush()
     }
 
     /// Drains every ring; frees the rings of threads that exited.

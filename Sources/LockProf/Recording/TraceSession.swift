@@ -20,6 +20,8 @@ final class TraceSession: @unchecked Sendable {
     private let collectorDone = Atomic<Bool>(false)
 
     /// Creates the file, writes the process record, turns recording on and starts the collector.
+    /// When the process record cannot be written (the first write: a file-size limit, a full
+    /// disk), throws, and recording stays off.
     init(path: String, overwrite: Bool) throws(TraceError) {
         lockprof_clock_init()
         let writer = try TraceWriter(path: path, overwrite: overwrite)
@@ -35,8 +37,18 @@ final class TraceSession: @unchecked Sendable {
             RingRegistry.shared.currentRings().map { ($0.serial, $0.dropped) }, uniquingKeysWith: { first, _ in first })
         collector = TraceCollector(
             writer: writer, sessionStart: start, baselines: baselines, dropBaselines: dropBaselines)
-        collector.begin(wallStart: wallStart)
+        do {
+            try collector.begin(wallStart: wallStart)
+        } catch {
+            LockRegistry.shared.setSessionActive(false)
+            throw error
+        }
         collector.drainRings(recording: false)  // events left from an earlier session
+        // Stacks published for a waiter of an earlier session that never took them (docs/design.md).
+        LockRegistry.shared.clearPublishedHolderStacks()
+        // Published before the flag (releasing): a thread that reads the flag set, acquiring, sees
+        // this session's number and start (Recorder.recordingSession()).
+        Recorder.sessionStart.store(start, ordering: .relaxed)
         Recorder.sessionNumber.wrappingAdd(1, ordering: .releasing)
         lockprof_set_recording(1)
         let thread = Thread { [self] in runCollector() }
@@ -63,7 +75,7 @@ final class TraceSession: @unchecked Sendable {
     func stop() {
         lockprof_set_recording(0)
         stopRequested.store(true, ordering: .releasing)
-        while !collectorDone.load(ordering: .acquiring) { usleep(500) }
+        while !collectorDone.load(ordering: .acquiring) { CurrentProcess.sleep(microseconds: 500) }
         collector.drainRings(recording: true)
         collector.finish()
         LockRegistry.shared.setSessionActive(false)

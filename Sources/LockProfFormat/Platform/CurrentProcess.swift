@@ -6,4 +6,7 @@ package enum CurrentProcess {
     /// Runs `body` when the process exits normally (`exit`, or returning from `main`), after the
     /// hooks registered later.
     package static func atExit(_ body: @convention(c) () -> Void) { Posix.atExit(body) }
+
+    /// Suspends the calling thread for about `microseconds` (a short poll, never on a lock path).
+    package static func sleep(microseconds: UInt32) { Posix.sleep(microseconds: microseconds) }
 }

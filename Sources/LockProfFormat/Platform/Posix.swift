@@ -65,6 +65,8 @@ enum Posix {
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 
     /// `atexit(3)`.
+    static func sleep(microseconds: UInt32) { _ = usleep(microseconds) }
+
     static func atExit(_ body: @convention(c) () -> Void) { _ = atexit(body) }
 
     /// `getenv(3)`.
