@@ -58,7 +58,8 @@ let package = Package(
         // fatal error, a file-size limit, fork): the reliability tests run it as a child process.
         .executableTarget(name: "fault-harness", dependencies: ["LockProf", "CLockProfSupport"], path: "Tests/FaultHarness"),
         .testTarget(name: "LockProfFormatTests", dependencies: ["LockProfFormat"]),
-        .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat", "CLockProfSupport"]),
+        // LockProfAnalysis: the lock-order tests read what they recorded through the report's model.
+        .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat", "LockProfAnalysis", "CLockProfSupport"]),
         .testTarget(
             name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfReporting", "LockProfFormat"], exclude: ["Fixtures"]),
         // LockProfTesting used as a test would use it, in a process of its own (one session per process).

@@ -126,40 +126,84 @@ void lockprof_set_thread_exit_callback(void (*exit_callback)(void *ring));
 
 // MARK: Held locks (lock order)
 
-/// How many profiled locks a thread tracks at once for lock order; deeper nesting is not tracked.
-#define LOCKPROF_HELD_LOCKS_MAX 16
+/// How many held profiled locks a thread keeps in its fixed thread-local array, pushed and popped
+/// inline. Deeper nesting spills into a per-thread heap array, out of line (held_locks.c).
+#define LOCKPROF_HELD_LOCKS_FIXED 16
 
-/// The profiled locks the calling thread holds, in acquisition order. Written only by its own
-/// thread: pushed on an acquisition made while recording, removed on release (whether or not
-/// still recording, so a session never inherits stale entries from an earlier one).
+/// The most profiled locks a thread tracks at once (fixed array and spill: 4 KiB at most);
+/// acquisitions nested deeper are not tracked and order nothing.
+#define LOCKPROF_HELD_LOCKS_MAX 1024
+
+/// `lockprof_held_locks.count` while the spill is in use. `locks[count - 1]` is then the guard
+/// slot, which holds 0 (never a lock id), so the inlined pop's test of the top entry fails and
+/// the out-of-line removal, which knows the spill, runs instead.
+#define LOCKPROF_HELD_LOCKS_SPILLED (LOCKPROF_HELD_LOCKS_FIXED + 1)
+
+/// The profiled locks the calling thread holds, in acquisition order: the first
+/// LOCKPROF_HELD_LOCKS_FIXED here, the rest in the spill. Written only by its own thread: pushed
+/// on an acquisition made while recording, removed on release (whether or not still recording,
+/// so a session never inherits stale entries from an earlier one).
+///
+/// `count` is 0…LOCKPROF_HELD_LOCKS_FIXED when everything held is in `locks`, and
+/// LOCKPROF_HELD_LOCKS_SPILLED while the spill holds more (then `locks` is full). The last
+/// element of `locks` is the guard slot and is never written.
 typedef struct {
     uint32_t count;
-    uint32_t locks[LOCKPROF_HELD_LOCKS_MAX];
+    uint32_t locks[LOCKPROF_HELD_LOCKS_FIXED + 1];
 } lockprof_held_locks_t;
 
 extern __thread lockprof_held_locks_t lockprof_held_locks;
 
-/// The number of profiled locks the calling thread holds (as tracked): one thread-local read.
+/// The held locks past the fixed array: `locks[0]` was taken right after the fixed array's last.
+/// Allocated on the first acquisition nested deeper than LOCKPROF_HELD_LOCKS_FIXED, grown by
+/// doubling up to LOCKPROF_HELD_LOCKS_MAX in all, freed when the thread exits.
+typedef struct {
+    uint32_t *locks;
+    uint32_t count;
+    uint32_t capacity;
+} lockprof_held_spill_t;
+
+extern __thread lockprof_held_spill_t lockprof_held_spill;
+
+/// Non-zero when the calling thread holds any tracked profiled lock: one thread-local read.
+/// (It is the fixed array's count, or LOCKPROF_HELD_LOCKS_SPILLED; the depth is
+/// lockprof_held_depth().)
 static inline __attribute__((always_inline)) uint32_t lockprof_held_count(void) { return lockprof_held_locks.count; }
 
-/// The `index`-th lock held (0 = taken first); `index < lockprof_held_count()`.
-static inline __attribute__((always_inline)) uint32_t lockprof_held_lock(uint32_t index) {
-    return lockprof_held_locks.locks[index];
+/// How many profiled locks the calling thread holds (as tracked), at any depth.
+static inline __attribute__((always_inline)) uint32_t lockprof_held_depth(void) {
+    uint32_t count = lockprof_held_locks.count;
+    return count <= LOCKPROF_HELD_LOCKS_FIXED ? count : LOCKPROF_HELD_LOCKS_FIXED + lockprof_held_spill.count;
 }
 
-/// Notes that the calling thread now holds `lock`; ignored past LOCKPROF_HELD_LOCKS_MAX.
+/// The `index`-th lock held (0 = taken first); `index < lockprof_held_depth()`.
+static inline __attribute__((always_inline)) uint32_t lockprof_held_lock(uint32_t index) {
+    return index < LOCKPROF_HELD_LOCKS_FIXED ? lockprof_held_locks.locks[index]
+                                             : lockprof_held_spill.locks[index - LOCKPROF_HELD_LOCKS_FIXED];
+}
+
+/// Appends `lock` to the spill (the fixed array is full); out of line. Past
+/// LOCKPROF_HELD_LOCKS_MAX, or when memory cannot be had, the lock is not tracked.
+void lockprof_held_push_deep(uint32_t lock);
+
+/// Notes that the calling thread now holds `lock`: inlined into the fixed array, out of line
+/// past it.
 static inline __attribute__((always_inline)) void lockprof_held_push(uint32_t lock) {
     uint32_t count = lockprof_held_locks.count;
-    if (count < LOCKPROF_HELD_LOCKS_MAX) {
+    if (count < LOCKPROF_HELD_LOCKS_FIXED) {
         lockprof_held_locks.locks[count] = lock;
         lockprof_held_locks.count = count + 1;
+    } else {
+        lockprof_held_push_deep(lock);
     }
 }
 
-/// Notes that the calling thread released `lock`: removes its latest entry (locks may be released
-/// in any order); does nothing when `lock` is not tracked.
+/// Notes that the calling thread released `lock`: removes its latest entry, at any depth (locks
+/// may be released in any order); does nothing when `lock` is not tracked.
 void lockprof_held_remove(uint32_t lock);
 
+/// The release's removal: inlined when `lock` is the fixed array's top entry and nothing is
+/// spilled (the guard slot makes the test fail while something is), else lockprof_held_remove.
 static inline __attribute__((always_inline)) void lockprof_held_pop(uint32_t lock) {
     uint32_t count = lockprof_held_locks.count;
     if (count == 0) return;

@@ -49,7 +49,8 @@ final class LockRegistry: Sendable {
         EnvironmentRecording.startIfRequested()
         return state.withLock { state in
             let identity = LockIdentity(lockID: state.nextID, kind: kind, name: name, site: site)
-            state.nextID &+= 1
+            // 0 is never an id: the held-lock stack's guard slot and lock-order keys rely on it.
+            state.nextID = state.nextID == UInt32.max ? 1 : state.nextID + 1
             state.live[identity.lockID] = Entry(identity: identity, slots: slots)
             return identity
         }

@@ -64,40 +64,40 @@ enum Recorder {
     }
 
     /// Records each (held lock → `lockID`) pair the calling thread has not recorded yet in this
-    /// session, with the acquiring stack (captured once, whatever the stack budget: a pair is
-    /// recorded once per thread and session, so this is bounded). Called only while recording,
-    /// only when the thread holds profiled locks.
+    /// session, at any nesting depth, with the acquiring stack (captured once per call, whatever
+    /// the stack budget: a pair is recorded once per thread and session, so this is bounded).
+    /// Called only while recording, only when the thread holds profiled locks. Costs one lookup
+    /// in the thread's ``RecordedLockOrders`` per held lock: 31 for the last lock of a 32-deep
+    /// snapshot, none of them writing anything once its pairs are recorded.
     @inline(never)
     static func recordLockOrder(acquiring lockID: UInt32) {
-        let held = lockprof_held_count()
-        guard held > 0, let session = recordingSession(), let ring = currentRing() else { return }
+        let depth = lockprof_held_depth()
+        guard depth > 0, let session = recordingSession(), let ring = currentRing() else { return }
         ring._withUnsafeGuaranteedRef { ring in
             ring.forgetWrittenStacks(unlessSession: session.number)
+            let recorded = ring.lockOrders
             var stack: UInt64 = 0
-            for index in 0..<held {
+            var captured = false
+            for index in 0..<depth {
                 let heldLock = lockprof_held_lock(index)
                 guard heldLock != lockID else { continue }
-                let pair = lockOrderKey(held: heldLock, acquired: lockID)
-                guard !ring.hasWritten(stack: pair) else { continue }
-                if stack == 0 { stack = capture(into: ring) }
+                let pair = RecordedLockOrders.key(held: heldLock, acquired: lockID)
+                guard !recorded.contains(pair) else { continue }
+                // A pair the table cannot remember is written each time it is met: its stack
+                // then waits for the capture budget.
+                let remembered = recorded.hasRoom(for: pair)
+                if !captured && (remembered || ring.spendCaptureBudget(at: lockprof_now_ns())) {
+                    captured = true
+                    stack = capture(into: ring)
+                }
                 let written = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3) { words in
                     words[0] = RingEvent.header(kind: .lockOrder, length: 3, flag: false, lockID: lockID)
                     words[1] = UInt64(heldLock)
                     words[2] = stack
                     return ring.write(UnsafeBufferPointer(words))
                 }
-                if written { ring.markWritten(stack: pair) }
+                if written && remembered { recorded.insert(pair) }
             }
-        }
-    }
-
-    /// The key of a lock-order pair in a ring's table of written stacks: a hash of both ids,
-    /// salted so it does not collide with the stack hashes in the same table.
-    static func lockOrderKey(held: UInt32, acquired: UInt32) -> UInt64 {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2) { words in
-            words[0] = 0x4c4f_434b_4f52_4445  // "LOCKORDE"
-            words[1] = UInt64(held) << 32 | UInt64(acquired)
-            return stackHash(UnsafeBufferPointer(words))
         }
     }
 

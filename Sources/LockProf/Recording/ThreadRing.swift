@@ -84,6 +84,8 @@ final class ThreadRing: @unchecked Sendable {
     /// The recording session `seenStacks` belongs to: each session writes a new trace that has
     /// none of the stacks written before, so the table is forgotten on the session's first capture.
     private var seenStacksSession: UInt32 = 0
+    /// The lock-order pairs this thread has written in that same session (forgotten with the stacks).
+    let lockOrders = RecordedLockOrders()
     /// Stack-capture budget: at most `captureBudget` captures per `captureWindow` nanoseconds.
     private var windowStart: UInt64 = 0
     private var capturesInWindow = 0
@@ -108,6 +110,7 @@ final class ThreadRing: @unchecked Sendable {
     deinit {
         storage.deallocate()
         seenStacks.deallocate()
+        lockOrders.deallocate()
     }
 
     // MARK: Producer side (the owning thread only)
@@ -156,10 +159,12 @@ final class ThreadRing: @unchecked Sendable {
         return true
     }
 
-    /// Forgets which stacks were written when they were written for another session's trace.
+    /// Forgets which stacks and lock-order pairs were written when they were written for another
+    /// session's trace.
     func forgetWrittenStacks(unlessSession session: UInt32) {
         guard seenStacksSession != session else { return }
         seenStacks.update(repeating: 0, count: ThreadRing.seenCapacity)
+        lockOrders.forgetAll()
         seenStacksSession = session
     }
 

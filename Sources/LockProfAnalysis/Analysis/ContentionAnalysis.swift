@@ -75,8 +75,8 @@ public enum ContentionAnalysis {
             notes.append(.stacksSampled(locks: sampled.map { displayName($0, multipleProcesses: multipleProcesses) }))
         }
 
-        let inversions = LockOrderGraph(processes: processes).cycles()
-        if inversions.count >= LockOrderGraph.maximumCycles { notes.append(.tooManyInversions(shown: inversions.count)) }
+        let (inversions, searchedAll) = LockOrderGraph(processes: processes).search()
+        if !searchedAll { notes.append(.tooManyInversions(shown: inversions.count)) }
 
         var report = ContentionReport(
             runtimeNanoseconds: ProcessRuntime.spanNanoseconds(of: processes), threshold: threshold,

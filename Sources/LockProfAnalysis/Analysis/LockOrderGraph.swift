@@ -33,35 +33,72 @@ package struct LockOrderGraph: Sendable {
         trace.locks[lockID]?.name ?? "lock #\(lockID)"
     }
 
-    /// Every elementary cycle, each once, starting at its smallest name; sorted by length, then
-    /// names. Stops at ``maximumCycles``.
-    package func cycles() -> [LockOrderInversion] {
+    /// At most this many paths are extended in all; a graph that needs more says so in the same note.
+    package static let maximumSearchSteps = 1_000_000
+
+    /// Every chordless cycle, each once, starting at its smallest name; sorted by length, then
+    /// names. Stops at ``maximumCycles``. See ``search()``.
+    package func cycles() -> [LockOrderInversion] { search().cycles }
+
+    /// Every chordless cycle (see ``cycles()``), and whether the search was complete (it stops at
+    /// ``maximumCycles`` cycles or ``maximumSearchSteps`` paths).
+    ///
+    /// A cycle with a *chord* — an edge between two of its locks that are not next to each other
+    /// in it — is left out: the chord and part of the cycle make a shorter cycle, which is listed
+    /// (or left out for a shorter one still). So 32 shards always taken in index order plus one
+    /// path that takes shard 31 and then shard 20 is one inversion, 20 ↔ 31, not the 1 024
+    /// cycles through 20 … 31 that it implies. It also keeps the search polynomial on such graphs:
+    /// a path is never extended to a lock that would give it a chord.
+    package func search() -> (cycles: [LockOrderInversion], isComplete: Bool) {
         let names = Set(edges.keys).union(edges.values.flatMap(\.keys)).sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        // Locks by index (the sorted names' order), successors in name order.
+        let successors: [[Int]] = names.map { name in (edges[name] ?? [:]).keys.map { index[$0]! }.sorted() }
+        let successorSets: [Set<Int>] = successors.map(Set.init)
         var found: [LockOrderInversion] = []
+        var steps = 0
+        var complete = true
         // For each start, search only through larger names: each cycle is found once, from its
         // smallest member.
-        for start in names {
-            guard found.count < Self.maximumCycles else { break }
+        for start in names.indices {
             var path = [start]
-            var onPath: Set<String> = [start]
-            func extend(_ node: String) {
-                for next in (edges[node] ?? [:]).keys.sorted() {
-                    guard found.count < Self.maximumCycles else { return }
-                    if next == start {
-                        found.append(inversion(along: path))
-                    } else if index[next]! > index[start]!, !onPath.contains(next) {
-                        path.append(next)
-                        onPath.insert(next)
-                        extend(next)
-                        onPath.remove(next)
-                        path.removeLast()
+            func extend(_ node: Int) {
+                // Back to the start: the cycle closes here; longer ones would have this edge as a chord.
+                if node != start, successorSets[node].contains(start) {
+                    found.append(inversion(along: path.map { names[$0] }))
+                    return
+                }
+                for next in successors[node] where next > start {
+                    guard found.count < Self.maximumCycles, steps < Self.maximumSearchSteps else {
+                        complete = false
+                        return
                     }
+                    guard !path.contains(next), !makesChord(next, path, successorSets) else { continue }
+                    steps += 1
+                    path.append(next)
+                    extend(next)
+                    path.removeLast()
                 }
             }
             extend(start)
+            guard complete else { break }
         }
-        return found.sorted { ($0.locks.count, $0.locks.joined(separator: "\u{0}")) < ($1.locks.count, $1.locks.joined(separator: "\u{0}")) }
+        let sorted = found.sorted {
+            ($0.locks.count, $0.locks.joined(separator: "\u{0}")) < ($1.locks.count, $1.locks.joined(separator: "\u{0}"))
+        }
+        return (sorted, complete)
+    }
+
+    /// Whether appending `next` to `path` (whose last lock has an edge to `next`) gives every
+    /// cycle through the extended path a chord: an edge into `next` from a lock before the last,
+    /// or from `next` back to a lock of the path other than the start (an edge to the start
+    /// closes the cycle instead).
+    private func makesChord(_ next: Int, _ path: [Int], _ successors: [Set<Int>]) -> Bool {
+        for position in path.indices {
+            if position < path.count - 1, successors[path[position]].contains(next) { return true }
+            if position > 0, successors[next].contains(path[position]) { return true }
+        }
+        return false
     }
 
     private func inversion(along path: [String]) -> LockOrderInversion {

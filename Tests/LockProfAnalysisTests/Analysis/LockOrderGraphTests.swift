@@ -52,14 +52,37 @@ import Testing
         #expect(inversions.first?.edges.map { "\($0.held)>\($0.acquired)" } == ["a>b", "b>c", "c>a"])
     }
 
-    @Test func everyCycleIsReportedAndEachOnlyOnce() {
-        // a ↔ b, b ↔ c and a → b → c → a: three elementary cycles.
+    @Test func everyChordlessCycleIsReportedAndEachOnlyOnce() {
+        // a ↔ b, b ↔ c, c → d → e → c and a → b → c → a. The last has a chord (b → a makes
+        // a ↔ b with part of it), so it is not listed; the other three are.
         let records: [TraceRecord] = [
-            processRecord(), lockRecord(1, "a"), lockRecord(2, "b"), lockRecord(3, "c"),
-            order(1, 2), order(2, 1), order(2, 3), order(3, 2), order(3, 1), end(after: millisecond),
+            processRecord(), lockRecord(1, "a"), lockRecord(2, "b"), lockRecord(3, "c"), lockRecord(4, "d"),
+            lockRecord(5, "e"), order(1, 2), order(2, 1), order(2, 3), order(3, 2), order(3, 1), order(3, 4), order(4, 5),
+            order(5, 3), end(after: millisecond),
         ]
         let cycles = ContentionAnalysis.report(records: records).inversions.map(\.locks)
-        #expect(cycles == [["a", "b"], ["b", "c"], ["a", "b", "c"]])
+        #expect(cycles == [["a", "b"], ["b", "c"], ["c", "d", "e"]])
+    }
+
+    /// The shape of a sharded snapshot: n locks always taken in index order, then one path that
+    /// takes the last shard and then an earlier one. Elementary cycles: 2^(31 − 20) of them
+    /// through shard 20 … 31; chordless: one. And the search stays small on 100 shards.
+    @Test func locksTakenInIndexOrderPlusOneBackwardPairAreOneInversion() throws {
+        func shards(_ count: UInt32, back: (UInt32, UInt32)?) -> [TraceRecord] {
+            var records: [TraceRecord] = [processRecord()]
+            for shard in 0..<count { records.append(lockRecord(shard + 1, String(format: "shard-%03d", shard))) }
+            for held in 0..<count {
+                for acquired in (held + 1)..<count { records.append(order(held + 1, acquired + 1)) }
+            }
+            if let (held, acquired) = back { records.append(order(held + 1, acquired + 1, thread: 2)) }
+            return records + [end(after: millisecond)]
+        }
+        let report = ContentionAnalysis.report(records: shards(32, back: (31, 20)))
+        #expect(report.inversions.map(\.locks) == [["shard-020", "shard-031"]])
+        #expect(report.inversions.first?.edges.map(\.threadID) == [1, 2])
+        #expect(!report.notes.contains(.tooManyInversions(shown: 1)))
+        #expect(ContentionAnalysis.report(records: shards(32, back: nil)).inversions.isEmpty)
+        #expect(ContentionAnalysis.report(records: shards(100, back: (99, 0))).inversions.map(\.locks) == [["shard-000", "shard-099"]])
     }
 
     @Test func oppositeOrdersInTwoProcessesOfTheSameProgramAreAnInversion() throws {

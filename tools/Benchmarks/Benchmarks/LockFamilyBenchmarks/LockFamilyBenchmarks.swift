@@ -78,6 +78,29 @@ let benchmarks: @Sendable () -> Void = {
     uncontended("ProfiledSemaphore wait+signal") { semaphore.increment() }
     uncontended("ProfiledCondition signal, no waiter") { condition.signal() }
 
+    // MARK: A 32-deep snapshot (lock order past the 16 inlined held-lock entries)
+
+    // One operation is one snapshot: 32 locks taken in index order, then released (32 pairs), a
+    // thousand per measured iteration, so samples read as ns per snapshot.
+    let snapshotConfiguration = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal], timeUnits: .nanoseconds, warmupIterations: 2, scalingFactor: .kilo,
+        maxDuration: .seconds(2), maxIterations: 1_000)
+    func snapshot(_ name: String, recorded: Bool = true, _ operation: @escaping @Sendable () -> Void) {
+        Benchmark("uncontended \(name)\(recorded ? ", recording off" : "")", configuration: snapshotConfiguration) { benchmark in
+            for _ in benchmark.scaledIterations { operation() }
+        }
+        guard recorded else { return }
+        Benchmark(
+            "uncontended \(name), recording on", configuration: snapshotConfiguration,
+            closure: { benchmark in for _ in benchmark.scaledIterations { operation() } },
+            setup: recording.start, teardown: recording.stop)
+    }
+    let pthreadShards = PthreadShards(count: 32)
+    let shards = ProfiledShards(count: 32)
+    snapshot("pthread_mutex_t 32-deep snapshot", recorded: false) { pthreadShards.snapshot() }
+    snapshot("ProfiledLock 32-deep snapshot, released in order") { shards.snapshot() }
+    snapshot("ProfiledLock 32-deep snapshot, released in reverse") { shards.snapshotReleasingInReverse() }
+
     hammer2("ProfiledLock") { mutex.increment() }
     hammer2("ProfiledRecursiveLock") { recursive.increment() }
     hammer2("ProfiledRWLock read") { rw.read() }
@@ -206,5 +229,53 @@ final class SemaphoreCounter: @unchecked Sendable {
         semaphore.wait()
         count &+= 1
         semaphore.signal()
+    }
+}
+
+/// 32 shards of a counter, each behind a pthread mutex: the baseline of the snapshot benchmarks.
+final class PthreadShards: @unchecked Sendable {
+    private let mutexes: UnsafeMutablePointer<pthread_mutex_t>
+    private let count: Int
+    private var total = 0
+
+    init(count: Int) {
+        self.count = count
+        mutexes = .allocate(capacity: count)
+        for index in 0..<count { pthread_mutex_init(mutexes + index, nil) }
+    }
+
+    /// Every shard lock in index order, then released in the same order.
+    @inline(never) func snapshot() {
+        for index in 0..<count { pthread_mutex_lock(mutexes + index) }
+        total &+= 1
+        for index in 0..<count { pthread_mutex_unlock(mutexes + index) }
+    }
+}
+
+/// 32 shards behind `ProfiledLock`s: a consistent total takes every shard lock in index order.
+/// While recording, each acquisition looks its pair with every shard already held up in the
+/// thread's recorded pairs (496 lookups per snapshot), and the 16 entries past the inlined
+/// held-lock array go to its spill.
+final class ProfiledShards: @unchecked Sendable {
+    private let locks: [ProfiledLock]
+    private var total = 0
+
+    init(count: Int) {
+        locks = (0..<count).map { ProfiledLock(name: "bench.shard-\($0)") }
+    }
+
+    /// Released in index order, as a loop over the shards does: each release but the last
+    /// removes the oldest entry.
+    @inline(never) func snapshot() {
+        for lock in locks { lock.lock() }
+        total &+= 1
+        for lock in locks { lock.unlock() }
+    }
+
+    /// Released last-taken first, as nested `withLock`s do.
+    @inline(never) func snapshotReleasingInReverse() {
+        for lock in locks { lock.lock() }
+        total &+= 1
+        for lock in locks.reversed() { lock.unlock() }
     }
 }
