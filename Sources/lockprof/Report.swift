@@ -31,7 +31,7 @@ struct Report: ParsableCommand {
     @Option(help: "Locks to list, most wait first; flagged locks are always listed.")
     var top: Int = 20
 
-    @Option(help: "Holder and waiter stacks to show per lock (default 3; 50 for html, whose icicle graphs merge them).")
+    @Option(help: "Holder and waiter stacks to show per lock (default 3; 20 for html, whose icicle graphs merge them).")
     var stacks: Int?
 
     @Option(name: [.short, .customLong("output")], help: "Write the report to this file instead of standard output.")
@@ -65,7 +65,7 @@ struct Report: ParsableCommand {
     static func render(
         _ report: ContentionReport, of traces: [String], format: ReportFormat, top: Int, stacks: Int?
     ) throws(AnalysisError) -> String {
-        let limited = report.limited(locks: top, stacks: stacks ?? (format == .html ? 50 : 3))
+        let limited = report.limited(locks: top, stacks: stacks ?? (format == .html ? 20 : 3))
         switch format {
         case .text: return TextReportRenderer().render(limited)
         case .json: return JSONReportRenderer().render(limited)

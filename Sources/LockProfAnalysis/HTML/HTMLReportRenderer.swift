@@ -41,7 +41,7 @@ public struct HTMLReportRenderer: Sendable {
         if !kindLines.isEmpty { body.append("<ul class=\"kinds\">" + kindLines.map { "<li>\(MarkupEscaping.text($0))</li>" }.joined() + "</ul>") }
         body.append("</section>")
         for (index, lock) in locks.enumerated() where lock.isFlagged {
-            body.append(lockSection(lock, anchor: anchors[index]!, multipleProcesses: multipleProcesses))
+            body.append(lockSection(lock, anchor: anchors[index]!, multipleProcesses: multipleProcesses, drawStacks: index < Self.maximumLocksWithStacks))
         }
         if let timeline { body.append(timelineSection(timeline)) }
         if !report.inversions.isEmpty { body.append(inversionSection(report.inversions)) }
@@ -95,9 +95,10 @@ public struct HTMLReportRenderer: Sendable {
             + "<nav>" + links.joined(separator: " ") + "</nav></header>"
     }
 
-    /// A flagged lock: how much it made threads wait, its wait histogram, its two icicles.
-    /// (A diagnosis of the lock's pattern, when the analysis gives one, goes under the heading.)
-    func lockSection(_ lock: LockReport, anchor: String, multipleProcesses: Bool) -> String {
+    /// A flagged lock: how much it made threads wait, its wait histogram, its two icicles (only
+    /// when `drawStacks`). (A diagnosis of the lock's pattern, when the analysis gives one, goes
+    /// under the heading.)
+    func lockSection(_ lock: LockReport, anchor: String, multipleProcesses: Bool, drawStacks: Bool) -> String {
         let name = ContentionAnalysis.displayName(lock, multipleProcesses: multipleProcesses)
         var parts = [
             "<section class=\"lock\" id=\"\(anchor)\" data-lock=\"\(MarkupEscaping.text(lock.name))\">",
@@ -109,6 +110,12 @@ public struct HTMLReportRenderer: Sendable {
         ]
         parts.append("<h3>Wait histogram</h3>")
         parts.append(WaitHistogramChart(lock: lock).svg(lockName: name) ?? "<p class=\"muted\">No wait was counted.</p>")
+        guard drawStacks else {
+            parts.append(
+                "<p class=\"muted\">Stacks not drawn: the page draws those of the \(Self.maximumLocksWithStacks) flagged locks with most wait "
+                    + "(<code>lockprof report --format text</code> lists them all).</p></section>")
+            return parts.joined(separator: "\n")
+        }
         for (side, stacks, explanation) in [
             ("holder", lock.holderStacks, "holding the lock while others waited"), ("waiter", lock.waiterStacks, "waiting for the lock"),
         ] {
@@ -164,6 +171,10 @@ public struct HTMLReportRenderer: Sendable {
         parts.append("</section>")
         return parts.joined(separator: "\n")
     }
+
+    /// Flagged locks whose icicle graphs are drawn, most wait first: a trace where every lock is
+    /// flagged still gives a page of a few megabytes. The others get their figures and histogram.
+    static let maximumLocksWithStacks = 16
 
     /// Inversions drawn at most; the rest are counted.
     static let maximumInversionGraphs = 20
