@@ -67,6 +67,7 @@ package enum LockStatistics {
             holderStacks: holderStacks, waiterStacks: waiterStacks,
             stacksSampled: StackAttribution.isSampled(events, countedWaits: counters.map { $0.contendedAcquisitions + $0.timeouts } ?? 0)
                 || (wait > 0 && events.events == 0))
+        report.waitHistogram = histogram
         addKindStatistics(to: &report, counters: counters)
         return report
     }

@@ -136,7 +136,7 @@ public enum TraceLoader {
 
     /// Runs a reading of `path`, turning its errors into ``AnalysisError``s; a file whose chunks
     /// are all damaged is an error too.
-    private static func checked(
+    static func checked(
         path: String, _ read: () throws -> TraceReadSummary
     ) throws(AnalysisError) -> TraceReadSummary {
         let summary: TraceReadSummary

@@ -48,7 +48,9 @@ public struct LockReport: Equatable, Sendable {
     public var waitP50Nanoseconds: UInt64?
     /// 99th-percentile wait, interpolated from the log2 histogram; nil with no waits.
     public var waitP99Nanoseconds: UInt64?
-    /// Estimated mean hold per acquisition (`HoldEstimate`); nil when it cannot be estimated.
+    /// The log2 wait histogram the percentiles come from: bucket `i` counts waits in `[2^i, 2^(i+1))` ns.
+    public var waitHistogram: [UInt64] = []
+    /// Estimated mean hold per acquisition (``HoldEstimate``); nil when it cannot be estimated.
     public var estimatedMeanHoldNanoseconds: UInt64?
     /// The runtime of the lock's process, which ``waitFraction`` divides by.
     public var runtimeNanoseconds: UInt64

@@ -15,24 +15,24 @@ package struct JUnitRenderer: Sendable {
         let multipleProcesses = outcome.report.processes.count > 1
         var cases: [String] = []
         for check in outcome.locks {
-            let head = "    <testcase classname=\"lockprof.check\" name=\"\(Self.escape(check.displayName))\" time=\"0\">"
+            let head = "    <testcase classname=\"lockprof.check\" name=\"\(MarkupEscaping.text(check.displayName))\" time=\"0\">"
             if check.isIgnored {
                 cases.append(head + "<skipped message=\"ignored by the configuration\"/></testcase>")
             } else if check.passed {
-                cases.append("    <testcase classname=\"lockprof.check\" name=\"\(Self.escape(check.displayName))\" time=\"0\"/>")
+                cases.append("    <testcase classname=\"lockprof.check\" name=\"\(MarkupEscaping.text(check.displayName))\" time=\"0\"/>")
             } else {
                 let message = check.failures.map(\.description).joined(separator: "; ")
                 let kinds = check.failures.map(\.kind).joined(separator: ",")
                 let details = LockTable.render([check.lock], multipleProcesses: multipleProcesses)
                 cases.append(
-                    head + "\n      <failure message=\"\(Self.escape(message))\" type=\"\(kinds)\">"
-                        + Self.escape(details) + "</failure>\n    </testcase>")
+                    head + "\n      <failure message=\"\(MarkupEscaping.text(message))\" type=\"\(kinds)\">"
+                        + MarkupEscaping.text(details) + "</failure>\n    </testcase>")
             }
         }
         for (index, failure) in outcome.otherFailures.enumerated() {
             cases.append(
                 "    <testcase classname=\"lockprof.check\" name=\"\(failure.kind) \(index + 1)\" time=\"0\">\n"
-                    + "      <failure message=\"\(Self.escape(failure.description))\" type=\"\(failure.kind)\"/>\n    </testcase>")
+                    + "      <failure message=\"\(MarkupEscaping.text(failure.description))\" type=\"\(failure.kind)\"/>\n    </testcase>")
         }
         let tests = outcome.locks.count + outcome.otherFailures.count
         let failures = outcome.failedLocks.count + outcome.otherFailures.count
@@ -47,24 +47,5 @@ package struct JUnitRenderer: Sendable {
             </testsuites>
 
             """
-    }
-
-    /// Text safe inside XML attributes and elements; control characters other than tab and
-    /// newline (not allowed in XML 1.0) become spaces.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            case "\n", "\t": result.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20: result += " "
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 }

@@ -20,7 +20,9 @@ struct Demo: ParsableCommand {
             --scenario deadlock deadlocks them for real and never ends: report its trace from \
             another shell while it hangs, then kill it.
 
-            Example: lockprof demo --scenario bank-account --output account.trace
+            Examples:
+              lockprof demo --scenario bank-account --output account.trace
+              lockprof demo --html demo.html      # also write the report as one HTML page
             """
     )
 
@@ -29,6 +31,9 @@ struct Demo: ParsableCommand {
 
     @Option(help: "Output format.")
     var format: ReportFormat = .text
+
+    @Option(help: "Also write the report as a self-contained HTML page to this file.")
+    var html: String?
 
     @Option(
         name: .customLong("scenario"),
@@ -41,6 +46,7 @@ struct Demo: ParsableCommand {
     func validate() throws {
         _ = try WaitFractionArgument.parse(threshold, option: "--threshold")
         guard !output.isEmpty else { throw ValidationError("--output must be a file path.") }
+        if html?.isEmpty == true { throw ValidationError("--html must be a file path.") }
     }
 
     func run() throws {
@@ -50,8 +56,12 @@ struct Demo: ParsableCommand {
         LockProfiler.stop()
 
         let report = try CommandFailure.reporting { try ContentionAnalysis.report(paths: [output], threshold: fraction) }
-        CommandFailure.printOutput(Report.render(report, format: format, top: 40, stacks: 3))
-        CommandFailure.printError("lockprof: demo ran \(DemoWorkload.timings(outcomes)); trace written to \(output)")
+        CommandFailure.printOutput(try CommandFailure.reporting { try Report.render(report, of: [output], format: format, top: 40, stacks: nil) })
+        if let html {
+            let page = try CommandFailure.reporting { try Report.render(report, of: [output], format: .html, top: 40, stacks: nil) }
+            try CommandFailure.reporting { try FileAccess.write(Array(page.utf8), to: html) }
+        }
+        CommandFailure.printError("lockprof: demo ran \(DemoWorkload.timings(outcomes)); trace written to \(output)" + (html.map { ", page to \($0)" } ?? ""))
 
         let problems = outcomes.flatMap(\.problems) + Self.countMismatches(outcomes, report: report)
         if let first = problems.first {

@@ -7,12 +7,15 @@ struct Report: ParsableCommand {
         abstract: "Report which locks made threads wait, ranked by total wait.",
         discussion: """
             Several traces are merged; each file is one process (a file written by `lockprof merge` \
-            holds several). JSON output is documented in docs/report-schema.md.
+            holds several). JSON output is documented in docs/report-schema.md. HTML output is one \
+            self-contained page (no network resource): the lock table, icicle graphs of the flagged \
+            locks' stacks, their wait histograms, a per-thread timeline and the lock-order inversions.
 
             Examples:
               lockprof report trace.bin --top 5 --stacks 2
               lockprof report server.trace worker.trace --threshold 5%
               lockprof report trace.bin --format json > baseline.json
+              lockprof report trace.bin --format html -o report.html
             """
     )
 
@@ -28,13 +31,17 @@ struct Report: ParsableCommand {
     @Option(help: "Locks to list, most wait first; flagged locks are always listed.")
     var top: Int = 20
 
-    @Option(help: "Holder and waiter stacks to show per lock.")
-    var stacks: Int = 3
+    @Option(help: "Holder and waiter stacks to show per lock (default 3; 20 for html, whose icicle graphs merge them).")
+    var stacks: Int?
+
+    @Option(name: [.short, .customLong("output")], help: "Write the report to this file instead of standard output.")
+    var output: String?
 
     func validate() throws {
         _ = try WaitFractionArgument.parse(threshold, option: "--threshold")
         guard top > 0 else { throw ValidationError("--top must be at least 1, got \(top).") }
-        guard stacks >= 0 else { throw ValidationError("--stacks must be 0 or more, got \(stacks).") }
+        if let stacks, stacks < 0 { throw ValidationError("--stacks must be 0 or more, got \(stacks).") }
+        if output?.isEmpty == true { throw ValidationError("--output must be a file path.") }
         guard !traces.isEmpty else { throw ValidationError("Give at least one trace file.") }
     }
 
@@ -45,17 +52,24 @@ struct Report: ParsableCommand {
         let report = try CommandFailure.reporting {
             try ContentionAnalysis.report(paths: traces, threshold: fraction, progress: progress?.callback)
         }
+        let rendered = try CommandFailure.reporting {
+            try Self.render(report, of: traces, format: format, top: top, stacks: stacks)
+        }
         progress?.finish()
-        CommandFailure.printOutput(Self.render(report, format: format, top: top, stacks: stacks))
+        guard let output else { return CommandFailure.printOutput(rendered) }
+        try CommandFailure.reporting { try FileAccess.write(Array(rendered.utf8), to: output) }
     }
 
-    /// The report in `format`, listing at most `top` locks (and every flagged one) and `stacks`
-    /// stacks per side per lock.
-    static func render(_ report: ContentionReport, format: ReportFormat, top: Int, stacks: Int) -> String {
-        let limited = report.limited(locks: top, stacks: stacks)
+    /// The report of `traces` in `format`, listing at most `top` locks (and every flagged one) and
+    /// `stacks` stacks per side per lock. HTML also reads the traces' events again for its timeline.
+    static func render(
+        _ report: ContentionReport, of traces: [String], format: ReportFormat, top: Int, stacks: Int?
+    ) throws(AnalysisError) -> String {
+        let limited = report.limited(locks: top, stacks: stacks ?? (format == .html ? 20 : 3))
         switch format {
         case .text: return TextReportRenderer().render(limited)
         case .json: return JSONReportRenderer().render(limited)
+        case .html: return HTMLReportRenderer().render(limited, timeline: try ThreadTimeline.read(paths: traces, report: report))
         }
     }
 }

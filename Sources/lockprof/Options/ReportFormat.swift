@@ -4,4 +4,6 @@ import ArgumentParser
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     case json
+    /// One self-contained page (inline CSS, SVG): open it in a browser.
+    case html
 }
