@@ -6,6 +6,8 @@ import PackageDescription
 //
 // Dependencies point one way only (docs/design.md, "Layout and dependencies"):
 //   CLibunwind ← CLockProfSupport ← LockProf → LockProfFormat ← LockProfAnalysis ← LockProfReporting ← lockprof
+//   LockProf → LockProfPprof ← LockProfAnalysis   (the one pprof encoder, used by both)
+//   LockProf ← LockProfHTTP → SwiftNIO   (the live endpoint: the only target that pulls NIO)
 // `lockprof` also uses LockProf, to run the built-in demo workload, and LockProfFormat's platform
 // layer (FileDescriptor) for its own files and streams.
 // LockProfTesting (LockProf + LockProfAnalysis) records a workload from a test and queries it.
@@ -15,11 +17,16 @@ let package = Package(
         .library(name: "LockProf", targets: ["LockProf"]),
         .library(name: "LockProfFormat", targets: ["LockProfFormat"]),
         .library(name: "LockProfAnalysis", targets: ["LockProfAnalysis"]),
+        .library(name: "LockProfPprof", targets: ["LockProfPprof"]),
+        // The live /debug/pprof/mutex endpoint; a product of its own so that only programs that
+        // serve it build SwiftNIO.
+        .library(name: "LockProfHTTP", targets: ["LockProfHTTP"]),
         .library(name: "LockProfTesting", targets: ["LockProfTesting"]),
         .executable(name: "lockprof", targets: ["lockprof"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -34,12 +41,23 @@ let package = Package(
             linkerSettings: [.linkedLibrary("unwind"), .linkedLibrary("dl")]
         ),
         .target(name: "LockProfFormat"),
-        .target(name: "LockProf", dependencies: ["CLockProfSupport", "LockProfFormat"]),
-        .target(name: "LockProfAnalysis", dependencies: ["LockProfFormat"]),
+        // profile.proto and gzip: one encoder for the live profile and `lockprof export`.
+        .target(name: "LockProfPprof"),
+        .target(name: "LockProf", dependencies: ["CLockProfSupport", "LockProfFormat", "LockProfPprof"]),
+        .target(name: "LockProfAnalysis", dependencies: ["LockProfFormat", "LockProfPprof"]),
         // The output formats of `lockprof check` and `lockprof diff` (text, JSON, JUnit, GitHub
         // annotations): the command-line tool's, not a product. A target of its own rather than
         // part of `lockprof` so that their tests share LockProfAnalysisTests' trace fixtures.
         .target(name: "LockProfReporting", dependencies: ["LockProfAnalysis"]),
+        .target(
+            name: "LockProfHTTP",
+            dependencies: [
+                "LockProf",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Record a workload in-process from a test and ask about its locks.
         .target(name: "LockProfTesting", dependencies: ["LockProf", "LockProfAnalysis"]),
         .executableTarget(
@@ -59,7 +77,13 @@ let package = Package(
         .executableTarget(name: "fault-harness", dependencies: ["LockProf", "CLockProfSupport"], path: "Tests/FaultHarness"),
         .testTarget(name: "LockProfFormatTests", dependencies: ["LockProfFormat"]),
         // LockProfAnalysis: the lock-order tests read what they recorded through the report's model.
-        .testTarget(name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat", "LockProfAnalysis", "CLockProfSupport"]),
+        .testTarget(
+            name: "LockProfTests", dependencies: ["LockProf", "LockProfFormat", "LockProfAnalysis", "LockProfPprof", "CLockProfSupport"]),
+        .testTarget(name: "LockProfPprofTests", dependencies: ["LockProfPprof"]),
+        // A program that records at the profile level and serves LOCKPROF_HTTP: the endpoint
+        // tests run it as a child process and read it with `go tool pprof`.
+        .executableTarget(name: "profile-server", dependencies: ["LockProf", "LockProfHTTP"], path: "Examples/ProfileServer"),
+        .testTarget(name: "LockProfHTTPTests", dependencies: ["LockProfHTTP", "LockProf", "profile-server"]),
         .testTarget(
             name: "LockProfAnalysisTests", dependencies: ["LockProfAnalysis", "LockProfReporting", "LockProfFormat"], exclude: ["Fixtures"]),
         // LockProfTesting used as a test would use it, in a process of its own (one session per process).

@@ -36,6 +36,7 @@ public enum LockProfiler {
                 case .recording(let running): throw .alreadyRecording(path: running.path)
                 case .stopping: return false
                 case .idle:
+                    if ProfileSession.isRunning { throw .alreadyRecording(path: "the in-memory profile") }
                     do throws(TraceError) {
                         slot = .recording(try TraceSession(path: tracePath, overwrite: overwrite))
                     } catch {
@@ -58,6 +59,7 @@ public enum LockProfiler {
     /// thread is already stopping the session, waits until that trace is finished (so a stop at
     /// exit never lets the process end with a half-written trace).
     public static func stop() {
+        ProfileSession.stop()
         let step = session.withLock { (slot: inout SessionSlot) -> SessionSlot in
             if case .recording(let running) = slot {
                 // Stays in the slot until its trace is finished: a `start` now waits for it.
@@ -82,7 +84,7 @@ public enum LockProfiler {
     public static var isRecording: Bool {
         session.withLock { slot in
             if case .recording = slot { lockprof_is_recording() != 0 } else { false }
-        }
+        } || ProfileSession.isRunning
     }
 
     /// The counters of every live lock (and of locks that died during the current recording,
@@ -118,11 +120,14 @@ public enum LockProfilerError: Error, Equatable, CustomStringConvertible {
     case alreadyRecording(path: String)
     /// The trace file could not be created.
     case cannotRecord(TraceError)
+    /// `start(level: .trace)` without a trace path.
+    case missingTracePath
 
     public var description: String {
         switch self {
         case .alreadyRecording(let path): "already recording into \(path); call LockProfiler.stop() first"
         case .cannotRecord(let error): error.description
+        case .missingTracePath: "the trace level needs a trace path (LOCKPROF_TRACE=trace.bin, or tracePath:)"
         }
     }
 }
@@ -132,6 +137,7 @@ enum EnvironmentRecording {
     static func startIfRequested() { _ = started }
 
     private static let started: Bool = {
+        if let level = EnvironmentLevel.requested() { return EnvironmentLevel.start(level) }
         guard let raw = CurrentProcess.environmentValue("LOCKPROF_TRACE"), !raw.isEmpty else { return false }
         let path = raw.replacingOccurrences(of: "%p", with: String(lockprof_process_id()))
         do {

@@ -30,4 +30,21 @@ import Testing
         let topFrame = try #require((holder["frames"] as? [[String: Any]])?.first)
         #expect((topFrame["function"] as? String)?.contains("Account.withdraw") == true, "holder frame: \(topFrame)")
     }
+
+    /// `LOCKPROF_LEVEL=profile` records into memory only: no trace file even when
+    /// `LOCKPROF_TRACE` is set too (one line says it is ignored); an unknown level is named.
+    @Test func lockprofLevelProfileWritesNoTrace() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("tellers.trace").path
+        let run = try CommandRunner.run(
+            [], program: "bank-tellers", environment: ["LOCKPROF_LEVEL": "profile", "LOCKPROF_TRACE": trace])
+        #expect(run.status == 0, "stderr: \(run.standardError)")
+        #expect(run.outputLines == ["balance 0"])
+        #expect(run.errorLines == ["lockprof: LOCKPROF_LEVEL=profile: LOCKPROF_TRACE ignored (no trace file at this level)"])
+        #expect(!FileManager.default.fileExists(atPath: trace))
+
+        let unknown = try CommandRunner.run([], program: "bank-tellers", environment: ["LOCKPROF_LEVEL": "everything"])
+        #expect(unknown.status == 0)
+        #expect(unknown.errorLines == ["lockprof: LOCKPROF_LEVEL: unknown level 'everything' (profile or trace); ignored"])
+    }
 }

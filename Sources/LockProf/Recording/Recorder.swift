@@ -38,7 +38,8 @@ enum Recorder {
     static func recordContention(
         lockID: UInt32, time: UInt64, wait: UInt64, waiterStack: UInt64, holderStack: UInt64, timedOut: Bool
     ) {
-        guard let ring = currentRing() else { return }
+        ContentionProfile.shared.addContention(lockID: lockID, wait: wait, waiterStack: waiterStack, holderStack: holderStack)
+        guard logsEvents.load(ordering: .relaxed), let ring = currentRing() else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 5) { words in
             words[1] = time
             words[2] = wait
@@ -52,7 +53,8 @@ enum Recorder {
     static func recordRelease(
         lockID: UInt32, time: UInt64, hold: UInt64, holderStack: UInt64, measuredFromAcquisition: Bool
     ) {
-        guard let ring = currentRing() else { return }
+        ContentionProfile.shared.addHold(lockID: lockID, hold: hold, holderStack: holderStack)
+        guard logsEvents.load(ordering: .relaxed), let ring = currentRing() else { return }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 4) { words in
             words[1] = time
             words[2] = hold
@@ -72,7 +74,8 @@ enum Recorder {
     @inline(never)
     static func recordLockOrder(acquiring lockID: UInt32) {
         let depth = lockprof_held_depth()
-        guard depth > 0, let session = recordingSession(), let ring = currentRing() else { return }
+        guard depth > 0, logsEvents.load(ordering: .relaxed), let session = recordingSession(), let ring = currentRing()
+        else { return }
         ring._withUnsafeGuaranteedRef { ring in
             ring.forgetWrittenStacks(unlessSession: session.number)
             let recorded = ring.lockOrders
@@ -122,7 +125,8 @@ enum Recorder {
             guard captured > 0 else { return 0 }
             let frames = UnsafeBufferPointer(rebasing: words[2..<(2 + captured)])
             let hash = stackHash(frames)
-            if !ring.hasWritten(stack: hash) {
+            ContentionProfile.shared.stacks.intern(hash: hash, addresses: frames)
+            if logsEvents.load(ordering: .relaxed), !ring.hasWritten(stack: hash) {
                 words[0] = RingEvent.header(kind: .stack, length: 2 + captured, flag: false, lockID: 0)
                 words[1] = hash
                 if ring.write(UnsafeBufferPointer(rebasing: words[0..<(2 + captured)])) {

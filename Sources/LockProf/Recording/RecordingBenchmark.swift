@@ -21,6 +21,19 @@ public enum RecordingBenchmark {
             lockID: lockID, time: now &+ 1_000, hold: 1_000, holderStack: stack, measuredFromAcquisition: true)
     }
 
+    /// Adds `count` contended hand-overs of lock `lockID` to the in-memory profile, as the
+    /// waiter (both sides' wait) and the releaser (the hold) would, over `stacks` distinct stacks;
+    /// returns the nanoseconds they took: the aggregation's own cost, without stack capture.
+    public static func aggregateHandOvers(_ count: Int, lockID: UInt32, stacks: Int) -> UInt64 {
+        let start = lockprof_now_ns()
+        for index in 0..<count {
+            let stack = UInt64(index % stacks + 1)
+            ContentionProfile.shared.addContention(lockID: lockID, wait: 1_000, waiterStack: stack, holderStack: stack &+ 7)
+            ContentionProfile.shared.addHold(lockID: lockID, hold: 1_000, holderStack: stack &+ 7)
+        }
+        return lockprof_now_ns() &- start
+    }
+
     /// How many times producers woke the collector early (``CollectorWakeup``): each one a
     /// FUTEX_WAKE system call on a contended path.
     public static var collectorWakeups: UInt64 { CollectorWakeup.wakeCalls.load(ordering: .relaxed) }

@@ -14,7 +14,7 @@ enum HeadlessChromium {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("tools/ensure-dependencies").path
-        _ = try? runTool("/bin/bash", [script, "--browser"])
+        _ = try? runTool("/bin/bash", [script, "--consumers"])
         return find()
     }()
 

@@ -21,9 +21,14 @@ import LockProfFormat
 // (contention + release events), everything else in the file (stacks, symbols, counters)
 // included.
 //
-// Usage: DemoOverhead [ROUNDS, default 7]
+// Usage: DemoOverhead [ROUNDS, default 7] [--level profile|trace, default trace]
+// At the profile level there is no trace file and no collector: the in-memory profile only.
 
 let rounds = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 7 : 7
+let level: RecordingLevel = {
+    guard let flag = CommandLine.arguments.firstIndex(of: "--level"), flag + 1 < CommandLine.arguments.count else { return .trace }
+    return RecordingLevel(rawValue: CommandLine.arguments[flag + 1]) ?? .trace
+}()
 let threadCount = 4
 
 let hot = ProfiledValue(name: "overhead.hot-counter")
@@ -99,7 +104,7 @@ func profiled() -> (inside: Cost, session: Double, collector: Double) {
     var collectorSeconds = 0.0
     let total = measure {
         let before = ThreadStatistics.threadIDs()
-        do { try LockProfiler.start(tracePath: path, overwrite: true) } catch {
+        do { try LockProfiler.start(level: level, tracePath: path, overwrite: true) } catch {
             print("DemoOverhead: \(error)")
             exit(1)
         }
@@ -138,6 +143,8 @@ for round in 0..<rounds {
 var events = 0
 var dropped: UInt64 = 0
 var contended: UInt64 = 0
+print("level \(level.rawValue)")
+if level == .trace {
 do {
     let summary = try TraceReader.read(path: path) { record in
         switch record {
@@ -154,6 +161,7 @@ do {
 } catch {
     print("DemoOverhead: \(error)")
     exit(1)
+}
 }
 try? FileManager.default.removeItem(atPath: path)
 let wall = medianWithInterval(zip(on, off).map { $0.wall / $1.wall })

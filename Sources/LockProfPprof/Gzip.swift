@@ -4,7 +4,8 @@
 ///
 /// Why not compress: pprof requires gzip framing, not compression, and a profile is a few KiB to
 /// a few hundred KiB. Stored blocks keep the analysis free of a system library (zlib is not
-/// always installed) in about forty lines.
+/// always installed) in about forty lines. Shared by the runtime (the live profile) and the analysis
+/// (`lockprof export --format pprof`).
 package enum Gzip {
     /// `bytes` as a gzip file.
     package static func wrap(_ bytes: [UInt8]) -> [UInt8] {

@@ -1,0 +1,83 @@
+import CLockProfSupport
+import LockProfFormat
+import LockProfPprof
+import Synchronization
+
+/// Symbols of the live profile's frames, resolved in this process the first time a profile names
+/// them and kept for the process's life: one `llvm-symbolizer` run per batch of new addresses
+/// (``Symbolizer``, dynamic symbols when there is none), never on a lock's path.
+final class ProfileSymbols: Sendable {
+    static let shared = ProfileSymbols()
+
+    private let resolved = Mutex<[UInt64: PprofProfile.Frame]>([:])
+    /// Whole stacks, symbolized and trimmed, by stack hash: a stack's frames never change.
+    private let stacks = Mutex<[UInt64: [PprofProfile.Frame]]>([:])
+
+    /// The symbolized frames of each stack hash that `table` has frames for, after `trim`.
+    func frames(
+        ofStacks hashes: Set<UInt64>, in table: ProfileStackTable, trim: ([PprofProfile.Frame]) -> [PprofProfile.Frame]
+    ) -> [UInt64: [PprofProfile.Frame]] {
+        var result = stacks.withLock { known in
+            var found: [UInt64: [PprofProfile.Frame]] = [:]
+            for hash in hashes { if let frames = known[hash] { found[hash] = frames } }
+            return found
+        }
+        var addresses: [UInt64: [UInt64]] = [:]
+        for hash in hashes where result[hash] == nil {
+            if let stack = table.addresses(of: hash) { addresses[hash] = stack }
+        }
+        guard !addresses.isEmpty else { return result }
+        let symbols = frames(of: Set(addresses.values.joined()))
+        var fresh: [UInt64: [PprofProfile.Frame]] = [:]
+        for (hash, stack) in addresses { fresh[hash] = trim(stack.compactMap { symbols[$0] }) }
+        stacks.withLock { $0.merge(fresh) { old, _ in old } }
+        result.merge(fresh) { old, _ in old }
+        return result
+    }
+
+    /// The frame of each return address, in order.
+    func frames(of addresses: Set<UInt64>) -> [UInt64: PprofProfile.Frame] {
+        let missing = resolved.withLock { known in addresses.filter { known[$0] == nil } }
+        if !missing.isEmpty {
+            let fresh = Self.symbolize(Array(missing))
+            resolved.withLock { $0.merge(fresh) { old, _ in old } }
+        }
+        return resolved.withLock { known in
+            Dictionary(uniqueKeysWithValues: addresses.compactMap { address in known[address].map { (address, $0) } })
+        }
+    }
+
+    private static func symbolize(_ addresses: [UInt64]) -> [UInt64: PprofProfile.Frame] {
+        var moduleIDs: [String: UInt32] = [:]
+        var modules: [UInt32: ModuleRecord] = [:]
+        var byFrame: [Frame: [UInt64]] = [:]
+        var pathBuffer = [CChar](repeating: 0, count: 4096)
+        var result: [UInt64: PprofProfile.Frame] = [:]
+        for address in addresses {
+            var bias: UInt64 = 0
+            guard lockprof_module_of(address, &bias, &pathBuffer, pathBuffer.count) == 0 else {
+                result[address] = PprofProfile.Frame(function: unknownName(address), address: address)
+                continue
+            }
+            let path = TraceCollector.string(pathBuffer)
+            let moduleID = moduleIDs[path] ?? UInt32(moduleIDs.count + 1)
+            if moduleIDs[path] == nil {
+                moduleIDs[path] = moduleID
+                modules[moduleID] = ModuleRecord(moduleID: moduleID, path: path, baseAddress: bias)
+            }
+            byFrame[Frame(moduleID: moduleID, offset: address &- bias), default: []].append(address)
+        }
+        for symbol in SessionSymbolizer.symbolize(frames: Array(byFrame.keys), modules: modules) {
+            for address in byFrame[symbol.frame] ?? [] {
+                result[address] = PprofProfile.Frame(
+                    function: symbol.function, file: symbol.file ?? "", line: symbol.line ?? 0, address: address)
+            }
+        }
+        for address in addresses where result[address] == nil {
+            result[address] = PprofProfile.Frame(function: unknownName(address), address: address)
+        }
+        return result
+    }
+
+    private static func unknownName(_ address: UInt64) -> String { "0x" + String(address, radix: 16) }
+}
