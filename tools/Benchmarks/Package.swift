@@ -79,6 +79,17 @@ let package = Package(
             ],
             path: "Sources/DrainRate"
         ),
+        // Run by tools/thread-scaling: what recording costs per thread (peak RSS, wall time) with
+        // one lock shared by 16 to 1 024 threads, one configuration per process.
+        .executableTarget(
+            name: "ThreadScaling",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "LockProf", package: "lockprof"),
+                .product(name: "LockProfFormat", package: "lockprof"),
+            ],
+            path: "Sources/ThreadScaling"
+        ),
         // Run by tools/bench: a fixed multi-threaded workload's wall time, recording on ÷ off.
         .executableTarget(
             name: "DemoOverhead",
