@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "LockProfHTTP", targets: ["LockProfHTTP"]),
         .library(name: "LockProfTesting", targets: ["LockProfTesting"]),
         .executable(name: "lockprof", targets: ["lockprof"]),
+        // The pthread interposition library `lockprof record` loads into an unmodified program
+        // with LD_PRELOAD (liblockprof-preload.so, next to the lockprof executable).
+        .library(name: "lockprof-preload", type: .dynamic, targets: ["CLockProfPreload"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +39,13 @@ let package = Package(
         ),
         .target(
             name: "CLockProfSupport",
+            dependencies: ["CLibunwind"],
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("unwind"), .linkedLibrary("dl")]
+        ),
+        // C only, self-contained: it runs inside programs that know nothing of Swift or lockprof.
+        .target(
+            name: "CLockProfPreload",
             dependencies: ["CLibunwind"],
             cSettings: [.define("_GNU_SOURCE")],
             linkerSettings: [.linkedLibrary("unwind"), .linkedLibrary("dl")]
