@@ -185,7 +185,9 @@ int lp_release_slow(lp_thread *thread, uintptr_t address, int kind, int maybe_wa
         if (timed) push_timed(thread, address, hold.lock, hold.start, hold.sampled);
         return result;
     }
-    if (timed && hold.sampled) {
+    // A timed hold that made nobody wait is a sample for the hold estimate (one that did is a
+    // blocking hold, below).
+    if (timed && !lock) {
         __atomic_fetch_add(&hold.lock->sampled_holds, 1, __ATOMIC_RELAXED);
         __atomic_fetch_add(&hold.lock->sampled_hold_ns, now > hold.start ? now - hold.start : 0, __ATOMIC_RELAXED);
     }
