@@ -82,6 +82,13 @@ let package = Package(
         ),
         // A program that only swaps in a profiled lock: recorded with LOCKPROF_TRACE, no code.
         .executableTarget(name: "bank-tellers", dependencies: ["LockProf"], path: "Examples/BankTellers"),
+        // A program that never imports lockprof, whose pthread locks (NSLock, NSRecursiveLock,
+        // NSCondition, a raw pthread_mutex_t, NIOLockedValueBox) `lockprof record` profiles as they are.
+        .executableTarget(
+            name: "unmodified-locks",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Examples/UnmodifiedLocks"
+        ),
         // A program that records itself and then meets a fault (kill -9, exit from a thread, a
         // fatal error, a file-size limit, fork): the reliability tests run it as a child process.
         .executableTarget(name: "fault-harness", dependencies: ["LockProf", "CLockProfSupport"], path: "Tests/FaultHarness"),
@@ -99,6 +106,8 @@ let package = Package(
         // LockProfTesting used as a test would use it, in a process of its own (one session per process).
         .executableTarget(name: "contention-probe", dependencies: ["LockProfTesting", "LockProf"], path: "Examples/ContentionProbe"),
         .testTarget(name: "LockProfTestingTests", dependencies: ["LockProfTesting", "LockProfAnalysis", "LockProfFormat", "contention-probe"]),
-        .testTarget(name: "lockprofTests", dependencies: ["lockprof", "bank-tellers", "fault-harness", "LockProf", "LockProfFormat"]),
+        .testTarget(
+            name: "lockprofTests",
+            dependencies: ["lockprof", "bank-tellers", "fault-harness", "unmodified-locks", "LockProf", "LockProfFormat"]),
     ]
 )

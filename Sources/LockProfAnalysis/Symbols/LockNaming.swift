@@ -12,13 +12,25 @@ package enum LockNaming {
     /// no symbol), from its creation stack `frames` (innermost first) and the primitive's C name
     /// (`pthread_mutex_t`), used when no wrapper shows in the stack.
     package static func name(creationStack frames: [FrameReport], primitive: String) -> (name: String, site: String) {
-        let userIndex = frames.firstIndex { !FrameTrimming.isProfilerOrRuntime($0) }
-        let wrappers = frames[..<(userIndex ?? frames.endIndex)].compactMap(FrameTrimming.lockWrapperType)
-        let wrapper = wrappers.last ?? primitive
-        guard let userIndex else { return ("\(primitive) (no user frame)", "") }
+        let userIndex = frames.firstIndex { !FrameTrimming.isProfilerOrRuntime($0) && !isGenerated($0) }
+        let inside = frames[..<(userIndex ?? frames.endIndex)]
+        let wrapper: String
+        if let innermost = inside.first(where: { !isPreload($0) }), innermost.module?.hasPrefix("libswiftCore.") == true {
+            wrapper = "Swift runtime"  // a metadata or conformance cache lock, met on the way
+        } else {
+            wrapper = inside.compactMap(FrameTrimming.lockWrapperType).last ?? primitive
+        }
+        guard let userIndex else { return ("\(wrapper) (no user frame)", "") }
         let site = site(of: frames[userIndex])
         return ("\(site) (\(wrapper))", site)
     }
+
+    /// Code the compiler wrote (metadata accessors, thunks): never where the user created a lock.
+    static func isGenerated(_ frame: FrameReport) -> Bool {
+        frame.file?.hasSuffix("<compiler-generated>") == true || frame.function.hasPrefix("type metadata ")
+    }
+
+    static func isPreload(_ frame: FrameReport) -> Bool { frame.module?.hasPrefix("liblockprof-preload.") == true }
 
     /// `Module/File.swift:12` for a Swift function of `Module`, `File.c:12` for others, the
     /// function itself when the file is unknown.

@@ -127,7 +127,7 @@ private struct Conversion {
         var statistics: [TraceRecord] = []
         for lock in log.locks.values.sorted(by: { $0.id < $1.id }) {
             let kind = LockKind(rawValue: lock.kind) ?? .mutex
-            let creation = stackID(log.stacks[lock.creationStackID] ?? [])
+            _ = stackID(log.stacks[lock.creationStackID] ?? [])  // symbolized below, for the name
             lockRecords.append(.lock(LockRecord(lockID: lock.id, kind: kind, name: "", site: "")))
             var values = counters[lock.id] ?? LockCounters()
             if let counted = log.statistics[lock.id] {
@@ -146,7 +146,6 @@ private struct Conversion {
                 summary.lockCalls += counted.acquisitions + counted.secondary + counted.failedTryLocks
             }
             statistics.append(.lockStatistics(LockStatisticsRecord(lockID: lock.id, counters: values)))
-            _ = creation
         }
         summary.locks = lockRecords.count
         summary.lockCalls += UInt64(log.contentions.count)
