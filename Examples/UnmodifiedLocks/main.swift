@@ -5,6 +5,12 @@ import Foundation
 // swift-nio's NIOLockedValueBox. `lockprof record -- unmodified-locks` profiles it as it is.
 //
 // Usage: unmodified-locks [ROUNDS]   (default 2000). Prints the counts each lock must show.
+//        unmodified-locks errors     Prints what an error-checking mutex returns when misused.
+
+if CommandLine.arguments.dropFirst().first == "errors" {
+    print(ErrorChecks.run())
+    exit(0)
+}
 
 let rounds = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 2_000 : 2_000
 let hotThreads = 4

@@ -124,6 +124,10 @@ int lp_log_open(void) {
     put_string(&body, executable, (size_t)length);
     emit(RAW_PROCESS, &body);
     log_modules();
+    // On disk at once: a program that is killed still leaves a log that says it ran.
+    lp_spin_lock(&log_lock);
+    write_out_locked();
+    lp_spin_unlock(&log_lock);
     return 0;
 }
 

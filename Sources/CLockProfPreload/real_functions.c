@@ -7,6 +7,8 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 lp_real_functions lp_real;
 int lp_active;
@@ -87,6 +89,22 @@ static void child_after_fork(void) {
     lp_fork_parent();
     lp_log_forget_after_fork();
 }
+
+static void finish_at_exit(void);
+
+#pragma GCC visibility push(default)
+
+// A program that ends with _exit (dash, forked servers' workers) runs no atexit handler: finish
+// the log here, then leave as asked.
+__attribute__((noreturn)) void _exit(int status) {
+    finish_at_exit();
+    syscall(SYS_exit_group, status);
+    __builtin_unreachable();
+}
+
+__attribute__((noreturn)) void _Exit(int status) { _exit(status); }
+
+#pragma GCC visibility pop
 
 static void finish_at_exit(void) {
     if (!lp_active) return;

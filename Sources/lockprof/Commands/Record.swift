@@ -93,7 +93,11 @@ struct Record: ParsableCommand {
                 let log = try PreloadLog(bytes: FileAccess.read(directory.path + "/" + name))
                 return try PreloadTraceConverter.convert(log, to: path, overwrite: force)
             }
-            if summary.lockCalls == 0 && !isChild {
+            if !summary.ended && !isChild {
+                CommandFailure.printError(
+                    "lockprof: note: \(program[0]) did not exit normally (killed by a signal?): the trace holds the "
+                        + "waits written before its end, not its lock counts")
+            } else if summary.lockCalls == 0 && !isChild {
                 CommandFailure.printError(
                     "lockprof: no pthread lock calls were seen: \(program[0])'s locks, if any, do not go through pthread "
                         + "(Synchronization.Mutex, DispatchQueue and libdispatch's locks use futex directly). "

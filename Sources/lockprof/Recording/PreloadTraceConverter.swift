@@ -18,6 +18,8 @@ enum PreloadTraceConverter {
         var lockCalls: UInt64
         var locks: Int
         var contentions: Int
+        /// The program exited (`exit`, a return from `main`, `_exit`): the counts are in the log.
+        var ended: Bool
     }
 
     /// Writes the trace of `log` to `path` (replacing a file there only when `overwrite`).
@@ -40,7 +42,7 @@ private struct Conversion {
     var stackIDs: [[Frame]: UInt32] = [:]
     var stackRecords: [TraceRecord] = []
     var threadIDs: [UInt32: UInt32] = [:]
-    var summary = PreloadTraceConverter.Summary(lockCalls: 0, locks: 0, contentions: 0)
+    var summary = PreloadTraceConverter.Summary(lockCalls: 0, locks: 0, contentions: 0, ended: false)
 
     init(log: PreloadLog) {
         self.log = log
@@ -121,6 +123,7 @@ private struct Conversion {
         }
         eventRecords.sort { $0.time < $1.time }
         summary.contentions = contentions.count
+        summary.ended = log.endNanoseconds != nil
 
         // Locks: the library's own counts, then the events' (above).
         var lockRecords: [TraceRecord] = []
