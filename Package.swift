@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "LockProfHTTP", targets: ["LockProfHTTP"]),
         .library(name: "LockProfTesting", targets: ["LockProfTesting"]),
         .executable(name: "lockprof", targets: ["lockprof"]),
+        // The pthread interposition library `lockprof record` loads into an unmodified program
+        // with LD_PRELOAD (liblockprof-preload.so, next to the lockprof executable).
+        .library(name: "lockprof-preload", type: .dynamic, targets: ["CLockProfPreload"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +39,13 @@ let package = Package(
         ),
         .target(
             name: "CLockProfSupport",
+            dependencies: ["CLibunwind"],
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("unwind"), .linkedLibrary("dl")]
+        ),
+        // C only, self-contained: it runs inside programs that know nothing of Swift or lockprof.
+        .target(
+            name: "CLockProfPreload",
             dependencies: ["CLibunwind"],
             cSettings: [.define("_GNU_SOURCE")],
             linkerSettings: [.linkedLibrary("unwind"), .linkedLibrary("dl")]
@@ -72,6 +82,13 @@ let package = Package(
         ),
         // A program that only swaps in a profiled lock: recorded with LOCKPROF_TRACE, no code.
         .executableTarget(name: "bank-tellers", dependencies: ["LockProf"], path: "Examples/BankTellers"),
+        // A program that never imports lockprof, whose pthread locks (NSLock, NSRecursiveLock,
+        // NSCondition, a raw pthread_mutex_t, NIOLockedValueBox) `lockprof record` profiles as they are.
+        .executableTarget(
+            name: "unmodified-locks",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Examples/UnmodifiedLocks"
+        ),
         // A program that records itself and then meets a fault (kill -9, exit from a thread, a
         // fatal error, a file-size limit, fork): the reliability tests run it as a child process.
         .executableTarget(name: "fault-harness", dependencies: ["LockProf", "CLockProfSupport"], path: "Tests/FaultHarness"),
@@ -89,6 +106,8 @@ let package = Package(
         // LockProfTesting used as a test would use it, in a process of its own (one session per process).
         .executableTarget(name: "contention-probe", dependencies: ["LockProfTesting", "LockProf"], path: "Examples/ContentionProbe"),
         .testTarget(name: "LockProfTestingTests", dependencies: ["LockProfTesting", "LockProfAnalysis", "LockProfFormat", "contention-probe"]),
-        .testTarget(name: "lockprofTests", dependencies: ["lockprof", "bank-tellers", "fault-harness", "LockProf", "LockProfFormat"]),
+        .testTarget(
+            name: "lockprofTests",
+            dependencies: ["lockprof", "bank-tellers", "fault-harness", "unmodified-locks", "LockProf", "LockProfFormat"]),
     ]
 )

@@ -15,10 +15,11 @@ struct LockProfCommand: ParsableCommand {
               lockprof diff base.trace new.trace        wait before and after, per lock
               lockprof export trace.bin --format pprof -o locks.pb.gz
               lockprof merge a.trace b.trace -o all.trace
+              lockprof record -- ./server               profile a program as it is (pthread locks)
               lockprof demo                             a built-in workload
             Each subcommand's --help has worked examples.
             """,
         version: version,
-        subcommands: [Report.self, Check.self, Diff.self, Export.self, Merge.self, Demo.self]
+        subcommands: [Report.self, Check.self, Diff.self, Export.self, Merge.self, Record.self, Demo.self]
     )
 }

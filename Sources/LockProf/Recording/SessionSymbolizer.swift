@@ -8,8 +8,15 @@ import Synchronization
 /// toolchain ships one) and demangles Swift names with the Swift runtime's own demangler. Where
 /// no symbolizer can be found or it fails, falls back to the dynamic symbol table (function
 /// names without file and line); never fails the session.
-enum SessionSymbolizer {
-    static func symbolize(frames: [Frame], modules: [UInt32: ModuleRecord]) -> [SymbolRecord] {
+///
+/// `lockprof record` uses it too, for a program it ran: then `inThisProcess` is false, since the
+/// modules were mapped in another process and the dynamic-symbol fallback would read this one.
+package enum SessionSymbolizer {
+    /// The symbols of `frames`, whose module ids `modules` names; `inThisProcess`: the frames were
+    /// captured in this process (the modules are mapped here at the recorded bias).
+    package static func symbolize(
+        frames: [Frame], modules: [UInt32: ModuleRecord], inThisProcess: Bool = true
+    ) -> [SymbolRecord] {
         let byModule = Dictionary(grouping: frames.filter { $0.moduleID != 0 }, by: \.moduleID)
         var symbols: [SymbolRecord] = []
         let tool = symbolizerPath()
@@ -23,7 +30,7 @@ enum SessionSymbolizer {
                     for symbol in run(tool: tool, module: path, frames: slice) { resolved[symbol.frame] = symbol }
                 }
             }
-            for frame in moduleFrames where resolved[frame] == nil {
+            for frame in moduleFrames where inThisProcess && resolved[frame] == nil {
                 if let symbol = dynamicSymbol(frame, bias: module.baseAddress) { resolved[frame] = symbol }
             }
             symbols += resolved.values

@@ -12,13 +12,42 @@ package enum FrameTrimming {
         return Array(frames[firstUserFrame...])
     }
 
-    /// Whether `frame` belongs to the profiler, the Swift runtime, libc or libunwind.
+    /// Whether `frame` belongs to the profiler, the Swift runtime, libc or libunwind, or to a
+    /// lock wrapper a program recorded as it is (`lockprof record`) locks through: Foundation's
+    /// `NSLock` family, swift-nio's `NIOLock` family (``isLockWrapper(_:)``).
     package static func isProfilerOrRuntime(_ frame: FrameReport) -> Bool {
         if let module = frame.module, runtimeModulePrefixes.contains(where: { module.hasPrefix($0) }) { return true }
         let function = unwrapped(frame.function)
         if function.hasPrefix("LockProf.") || function.hasPrefix("CLockProfSupport.") { return true }
+        if isLockWrapper(frame) { return true }
         return runtimeFunctionPrefixes.contains { function.hasPrefix($0) }
     }
+
+    /// Whether `frame` is inside a library's lock type rather than the code using it: Foundation
+    /// (`NSLock`, `NSCondition`, FoundationEssentials' `LockedState`) or NIOConcurrencyHelpers
+    /// (`NIOLock`, `NIOLockedValueBox`), linked as a shared object or into the executable.
+    package static func isLockWrapper(_ frame: FrameReport) -> Bool {
+        if let module = frame.module, lockWrapperModulePrefixes.contains(where: { module.hasPrefix($0) }) { return true }
+        let function = unwrapped(frame.function)
+        return lockWrapperFunctionPrefixes.contains { function.hasPrefix($0) }
+    }
+
+    /// The type a lock-wrapper frame belongs to (`NSLock` for `Foundation.NSLock.init()`), nil
+    /// when it is not one.
+    package static func lockWrapperType(_ frame: FrameReport) -> String? {
+        let function = unwrapped(frame.function)
+        guard let prefix = lockWrapperFunctionPrefixes.first(where: { function.hasPrefix($0) }) else { return nil }
+        let type = function.dropFirst(prefix.count).prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return type.isEmpty ? nil : String(type)
+    }
+
+    /// Shared objects holding lock wrappers, and lockprof's interposition library.
+    static let lockWrapperModulePrefixes = [
+        "libFoundation.", "libFoundationEssentials.", "libFoundationInternationalization.", "liblockprof-preload.",
+    ]
+
+    /// Modules whose types wrap a pthread lock, as their functions' names begin.
+    static let lockWrapperFunctionPrefixes = ["Foundation.", "FoundationEssentials.", "NIOConcurrencyHelpers."]
 
     /// Shared objects whose frames are never the user's code.
     static let runtimeModulePrefixes = [

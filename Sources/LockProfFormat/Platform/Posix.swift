@@ -75,6 +75,87 @@ enum Posix {
     /// `strerror(3)`: the system's words for an `errno` value.
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
 
+    /// The signals a command that runs another program passes on or leaves to it: interrupt and
+    /// quit (a terminal sends them to the whole foreground group, child included), terminate and
+    /// hang-up (sent to the command alone: forwarded).
+    static let interruptSignals: [Int32] = [SIGINT, SIGQUIT]
+    static let forwardedSignals: [Int32] = [SIGTERM, SIGHUP]
+
+    /// The child `forwardSignal` passes signals to.
+    nonisolated(unsafe) private static var forwardingChild: pid_t = 0
+
+    private static let forwardSignal: @convention(c) (Int32) -> Void = { signal in
+        if Posix.forwardingChild > 0 { _ = kill(Posix.forwardingChild, signal) }
+    }
+
+    /// `posix_spawnp(program, arguments, environment)` with the default action for every signal
+    /// in `interruptSignals` and `forwardedSignals` and an empty signal mask, so the child reacts to
+    /// them as it would on its own; standard streams are inherited. Returns the child's pid.
+    static func spawn(_ program: String, arguments: [String], environment: [String]) throws(SystemError) -> Int32 {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in interruptSignals + forwardedSignals + [SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var child: pid_t = 0
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        let result = posix_spawnp(&child, program, nil, &attributes, argv, envp)
+        guard result == 0 else { throw SystemError(code: result) }
+        return child
+    }
+
+    /// While a child runs: ignores `interruptSignals` (the child gets them itself) and forwards
+    /// `forwardedSignals` to `child`.
+    static func passSignals(to child: Int32) {
+        forwardingChild = child
+        for signal in interruptSignals { _ = Glibc.signal(signal, SIG_IGN) }
+        for signal in forwardedSignals { _ = Glibc.signal(signal, forwardSignal) }
+    }
+
+    /// `waitpid` until `child` ends (retried on `EINTR`): its exit code, or the signal that ended it.
+    static func waitForExit(_ child: Int32) throws(SystemError) -> (code: Int32?, signal: Int32?) {
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0 {
+            if errno != EINTR { throw SystemError(code: errno) }
+        }
+        let low = status & 0x7f
+        if low == 0 { return ((status >> 8) & 0xff, nil) }
+        return (nil, low)
+    }
+
+    /// Ends this process by `signal`, as the child it ran ended (its default action).
+    static func terminate(bySignal signal: Int32) -> Never {
+        _ = Glibc.signal(signal, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, signal)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+        _ = raise(signal)
+        exit(128 + signal)
+    }
+
+    /// `environ` as `NAME=value` strings.
+    static func environment() -> [String] {
+        var entries: [String] = []
+        var cursor = environ
+        while let entry = cursor.pointee {
+            entries.append(String(cString: entry))
+            cursor += 1
+        }
+        return entries
+    }
+
     private static func check(_ result: Int32) throws(SystemError) -> Int32 {
         guard result >= 0 else { throw SystemError(code: errno) }
         return result

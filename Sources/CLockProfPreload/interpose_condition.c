@@ -1,0 +1,61 @@
+// pthread_cond_wait and timedwait: the time asleep is condition wait (never contention), counted
+// on the condition's record; the mutex, released inside and taken again before the call returns,
+// counts one ordinary acquisition.
+#include "preload_internal.h"
+
+#pragma GCC visibility push(default)
+
+static int condition_wait(pthread_cond_t *condition, pthread_mutex_t *mutex, const struct timespec *deadline) {
+    lp_thread *thread = &lp_self;
+    if (LP_UNLIKELY(!lp_real.cond_wait) && !lp_resolve()) return 0;
+    if (LP_UNLIKELY(thread->busy | !lp_active)) {
+        return deadline ? lp_real.cond_timedwait(condition, mutex, deadline) : lp_real.cond_wait(condition, mutex);
+    }
+    lp_forget_timed_hold(thread, (uintptr_t)mutex);
+    uint64_t start = lp_now();
+    int result = deadline ? lp_real.cond_timedwait(condition, mutex, deadline) : lp_real.cond_wait(condition, mutex);
+    uint64_t end = lp_now();
+    thread->busy = 1;
+    lp_cache_entry *entry = lp_entry(thread, (uintptr_t)condition, LP_KIND_CONDITION);
+    entry->acquisitions++;
+    __atomic_fetch_add(&entry->lock->condition_wait_ns, end > start ? end - start : 0, __ATOMIC_RELAXED);
+    if (result == ETIMEDOUT) __atomic_fetch_add(&entry->lock->condition_timeouts, 1, __ATOMIC_RELAXED);
+    int recursive = (mutex->__data.__kind & 3) == 1;
+    lp_count_acquisition(thread, (uintptr_t)mutex, recursive ? LP_KIND_RECURSIVE : LP_KIND_MUTEX, 0);
+    thread->busy = 0;
+    return result;
+}
+
+int pthread_cond_wait(pthread_cond_t *condition, pthread_mutex_t *mutex) { return condition_wait(condition, mutex, NULL); }
+
+int pthread_cond_timedwait(pthread_cond_t *condition, pthread_mutex_t *mutex, const struct timespec *deadline) {
+    return condition_wait(condition, mutex, deadline);
+}
+
+int pthread_cond_init(pthread_cond_t *condition, const pthread_condattr_t *attributes) {
+    if (LP_UNLIKELY(!lp_real.cond_init) && !lp_resolve()) {
+        static const pthread_cond_t initial = PTHREAD_COND_INITIALIZER;
+        *condition = initial;
+        return 0;
+    }
+    int result = lp_real.cond_init(condition, attributes);
+    lp_thread *thread = &lp_self;
+    if (result != 0 || thread->busy || !lp_active) return result;
+    thread->busy = 1;
+    lp_lock_created((uintptr_t)condition, LP_KIND_CONDITION);
+    thread->busy = 0;
+    return result;
+}
+
+int pthread_cond_destroy(pthread_cond_t *condition) {
+    if (LP_UNLIKELY(!lp_real.cond_destroy) && !lp_resolve()) return 0;
+    int result = lp_real.cond_destroy(condition);
+    lp_thread *thread = &lp_self;
+    if (result != 0 || thread->busy || !lp_active) return result;
+    thread->busy = 1;
+    lp_lock_destroyed((uintptr_t)condition);
+    thread->busy = 0;
+    return result;
+}
+
+#pragma GCC visibility pop

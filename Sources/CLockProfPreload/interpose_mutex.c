@@ -1,0 +1,131 @@
+// pthread_mutex_*: the exported replacements. The fast path of a lock is the real trylock and a
+// plain increment in the thread's cache; the fast path of an unlock reads the mutex's own lock
+// word (glibc's: 0 free, 1 held, 2 held and waiters may sleep; robust and priority-inheritance
+// mutexes keep the owner's tid and the FUTEX_WAITERS bit instead) and calls the real unlock.
+#include "preload_internal.h"
+
+#pragma GCC visibility push(default)
+
+enum { KIND_MASK = 3, RECURSIVE_TYPE = 1, OWNER_IN_WORD = 16 | 32 /* robust, priority inheritance */ };
+
+static inline int mutex_kind(const pthread_mutex_t *mutex) {
+    return (mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE ? LP_KIND_RECURSIVE : LP_KIND_MUTEX;
+}
+
+// After an acquisition by the caller: 1 when it re-entered a recursive mutex it already held.
+static inline int is_reentry(const pthread_mutex_t *mutex) {
+    return (mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1;
+}
+
+static inline int may_have_waiters(const pthread_mutex_t *mutex) {
+    int word = __atomic_load_n(&mutex->__data.__lock, __ATOMIC_RELAXED);
+    if (LP_UNLIKELY(mutex->__data.__kind & OWNER_IN_WORD)) return (word & (int)0x80000000) != 0;
+    return word > 1;
+}
+
+static int pass_lock(pthread_mutex_t *mutex) {
+    if (LP_UNLIKELY(!lp_real.mutex_lock) && !lp_resolve()) return 0;
+    return lp_real.mutex_lock(mutex);
+}
+
+static int acquire_blocking(void *mutex, const void *unused) {
+    (void)unused;
+    return lp_real.mutex_lock(mutex);
+}
+
+static int acquire_timed(void *mutex, const void *deadline) { return lp_real.mutex_timedlock(mutex, deadline); }
+
+static int release(void *mutex) { return lp_real.mutex_unlock(mutex); }
+
+static __attribute__((noinline)) int lock_contended(lp_thread *thread, pthread_mutex_t *mutex, int tried,
+                                                    const struct timespec *deadline) {
+    if (tried == EOWNERDEAD) {  // robust: acquired, the previous owner died
+        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), 0);
+        return tried;
+    }
+    if (tried != EBUSY) return deadline ? lp_real.mutex_timedlock(mutex, deadline) : lp_real.mutex_lock(mutex);
+    return lp_wait_for(thread, (uintptr_t)mutex, mutex_kind(mutex), 0, deadline ? acquire_timed : acquire_blocking,
+                       mutex, deadline);
+}
+
+int pthread_mutex_lock(pthread_mutex_t *mutex) {
+    lp_thread *thread = &lp_self;
+    if (LP_UNLIKELY(thread->busy | !lp_active)) return pass_lock(mutex);
+    int tried = lp_real.mutex_trylock(mutex);
+    if (LP_LIKELY(tried == 0)) {
+        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex));
+        return 0;
+    }
+    return lock_contended(thread, mutex, tried, NULL);
+}
+
+int pthread_mutex_timedlock(pthread_mutex_t *mutex, const struct timespec *deadline) {
+    lp_thread *thread = &lp_self;
+    if (LP_UNLIKELY(!lp_real.mutex_timedlock) && !lp_resolve()) return 0;
+    if (LP_UNLIKELY(thread->busy | !lp_active)) return lp_real.mutex_timedlock(mutex, deadline);
+    int tried = lp_real.mutex_trylock(mutex);
+    if (LP_LIKELY(tried == 0)) {
+        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex));
+        return 0;
+    }
+    return lock_contended(thread, mutex, tried, deadline);
+}
+
+int pthread_mutex_trylock(pthread_mutex_t *mutex) {
+    lp_thread *thread = &lp_self;
+    if (LP_UNLIKELY(!lp_real.mutex_trylock) && !lp_resolve()) return 0;
+    int tried = lp_real.mutex_trylock(mutex);
+    if (LP_UNLIKELY(thread->busy | !lp_active)) return tried;
+    if (LP_LIKELY(tried == 0 || tried == EOWNERDEAD)) {
+        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), tried == 0 && is_reentry(mutex));
+    } else if (tried == EBUSY) {
+        int was_busy = thread->busy;
+        thread->busy = 1;
+        lp_entry(thread, (uintptr_t)mutex, mutex_kind(mutex))->failed_try++;
+        thread->busy = was_busy;
+    }
+    return tried;
+}
+
+int pthread_mutex_unlock(pthread_mutex_t *mutex) {
+    lp_thread *thread = &lp_self;
+    if (LP_UNLIKELY(thread->busy | !lp_active)) {
+        if (LP_UNLIKELY(!lp_real.mutex_unlock) && !lp_resolve()) return 0;
+        return lp_real.mutex_unlock(mutex);
+    }
+    int waiters = may_have_waiters(mutex);
+    if (LP_LIKELY(thread->timed_count == 0 && !waiters)) return lp_real.mutex_unlock(mutex);
+    // An inner release of a recursive mutex ends nothing.
+    if ((mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1) return lp_real.mutex_unlock(mutex);
+    return lp_release_slow(thread, (uintptr_t)mutex, mutex_kind(mutex), waiters, release, mutex);
+}
+
+int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attributes) {
+    if (LP_UNLIKELY(!lp_real.mutex_init) && !lp_resolve()) {
+        // Called while dlsym runs: initialize as PTHREAD_MUTEX_INITIALIZER would (attributes
+        // cannot be honoured before the real function is known).
+        static const pthread_mutex_t initial = PTHREAD_MUTEX_INITIALIZER;
+        *mutex = initial;
+        return 0;
+    }
+    int result = lp_real.mutex_init(mutex, attributes);
+    lp_thread *thread = &lp_self;
+    if (result != 0 || thread->busy || !lp_active) return result;
+    thread->busy = 1;
+    lp_lock_created((uintptr_t)mutex, mutex_kind(mutex));
+    thread->busy = 0;
+    return result;
+}
+
+int pthread_mutex_destroy(pthread_mutex_t *mutex) {
+    if (LP_UNLIKELY(!lp_real.mutex_destroy) && !lp_resolve()) return 0;
+    int result = lp_real.mutex_destroy(mutex);
+    lp_thread *thread = &lp_self;
+    if (result != 0 || thread->busy || !lp_active) return result;
+    thread->busy = 1;
+    lp_lock_destroyed((uintptr_t)mutex);
+    thread->busy = 0;
+    return result;
+}
+
+#pragma GCC visibility pop

@@ -1,0 +1,204 @@
+import LockProf
+import LockProfAnalysis
+import LockProfFormat
+
+/// Turns the raw log of a program recorded as it is (``PreloadLog``) into a normal trace, written
+/// with ``TraceWriter`` (the one trace format), symbolizing its frames here, after the program
+/// exited, against the files the log names.
+///
+/// What the library counted itself (acquisitions, re-entries, shared acquisitions, failed tries,
+/// sampled holds, condition waits) goes into `lockStatistics` as it is; contended acquisitions,
+/// waits, their histogram, timeouts and blocking holds are counted from the events, which the
+/// library never drops. A contention's holder stack is the stack of the last release of that lock
+/// by another thread that found waiters, at or before the wait ended: the holder it waited for.
+enum PreloadTraceConverter {
+    /// What the conversion found: `lockCalls` 0 means the program made no pthread lock call the
+    /// library saw.
+    struct Summary {
+        var lockCalls: UInt64
+        var locks: Int
+        var contentions: Int
+        /// The program exited (`exit`, a return from `main`, `_exit`): the counts are in the log.
+        var ended: Bool
+    }
+
+    /// Writes the trace of `log` to `path` (replacing a file there only when `overwrite`).
+    static func convert(_ log: PreloadLog, to path: String, overwrite: Bool) throws(TraceError) -> Summary {
+        var converter = Conversion(log: log)
+        let records = converter.records()
+        let writer = try TraceWriter(path: path, overwrite: overwrite)
+        try writer.keepTogether { () throws(TraceError) in
+            for record in records { try writer.append(record) }
+        }
+        try writer.close()
+        return converter.summary
+    }
+}
+
+/// One conversion's state: the trace-local ids handed out so far.
+private struct Conversion {
+    let log: PreloadLog
+    var modules: [UInt32: ModuleRecord] = [:]
+    var stackIDs: [[Frame]: UInt32] = [:]
+    var stackRecords: [TraceRecord] = []
+    var threadIDs: [UInt32: UInt32] = [:]
+    var summary = PreloadTraceConverter.Summary(lockCalls: 0, locks: 0, contentions: 0, ended: false)
+
+    init(log: PreloadLog) {
+        self.log = log
+        for (index, module) in log.modules.enumerated() {
+            let id = UInt32(index + 1)
+            modules[id] = ModuleRecord(moduleID: id, path: module.path, baseAddress: module.baseAddress)
+        }
+    }
+
+    func frame(_ address: UInt64) -> Frame {
+        guard let index = log.modules.firstIndex(where: { $0.contains(address) }) else {
+            return Frame(moduleID: 0, offset: address)
+        }
+        return Frame(moduleID: UInt32(index + 1), offset: address &- log.modules[index].baseAddress)
+    }
+
+    mutating func stackID(_ addresses: [UInt64]) -> UInt32 {
+        guard !addresses.isEmpty else { return 0 }
+        let frames = Array(addresses.prefix(TraceLimits.maximumFrames).map(frame))
+        if let known = stackIDs[frames] { return known }
+        let id = UInt32(stackIDs.count + 1)
+        stackIDs[frames] = id
+        stackRecords.append(.stack(StackRecord(stackID: id, frames: frames)))
+        return id
+    }
+
+    mutating func threadID(_ systemThreadID: UInt32) -> UInt32 {
+        if let known = threadIDs[systemThreadID] { return known }
+        let id = UInt32(threadIDs.count + 1)
+        threadIDs[systemThreadID] = id
+        return id
+    }
+
+    mutating func records() -> [TraceRecord] {
+        let process = log.process ?? PreloadLog.Process(pid: 0, startNanoseconds: 0, startWallNanoseconds: 0, name: "", executablePath: "")
+        // Events, in time order; each contention blamed on the release that ended its wait.
+        let contentions = log.contentions.sorted { $0.timeNanoseconds < $1.timeNanoseconds }
+        let releases = log.releases.sorted { $0.timeNanoseconds < $1.timeNanoseconds }
+        var releaseStacks: [UInt32: [(time: UInt64, thread: UInt32, stack: UInt32)]] = [:]
+        var eventRecords: [(time: UInt64, record: TraceRecord)] = []
+        var counters: [UInt32: LockCounters] = [:]
+        for release in releases {
+            let stack = stackID(release.frames)
+            releaseStacks[release.lockID, default: []].append((release.timeNanoseconds, release.threadID, stack))
+            counters[release.lockID, default: LockCounters()].blockingHolds += 1
+            counters[release.lockID, default: LockCounters()].blockingHoldNanoseconds += release.durationNanoseconds
+            eventRecords.append(
+                (release.timeNanoseconds,
+                 .release(ReleaseRecord(
+                    lockID: release.lockID, threadID: threadID(release.threadID), timeNanoseconds: release.timeNanoseconds,
+                    holdNanoseconds: release.durationNanoseconds, holderStackID: stack,
+                    holdMeasuredFromAcquisition: release.flags & 1 != 0))))
+        }
+        for contention in contentions {
+            let waiterStack = stackID(contention.frames)
+            let holder = releaseStacks[contention.lockID]?.last {
+                $0.time <= contention.timeNanoseconds && $0.thread != contention.threadID
+            }
+            let timedOut = contention.flags & 1 != 0
+            let shared = contention.flags & 2 != 0
+            let wait = contention.durationNanoseconds
+            var lock = counters[contention.lockID, default: LockCounters()]
+            if timedOut { lock.timeouts += 1 } else { lock.contendedAcquisitions += 1 }
+            lock.waitNanoseconds += wait
+            lock.maximumWaitNanoseconds = max(lock.maximumWaitNanoseconds, wait)
+            let bucket = wait <= 1 ? 0 : 63 - wait.leadingZeroBitCount
+            if lock.waitHistogram.count <= bucket { lock.waitHistogram += Array(repeating: 0, count: bucket + 1 - lock.waitHistogram.count) }
+            lock.waitHistogram[bucket] += 1
+            if shared && !timedOut { lock.sharedContendedAcquisitions += 1 }
+            if shared { lock.sharedWaitNanoseconds += wait }
+            counters[contention.lockID] = lock
+            eventRecords.append(
+                (contention.timeNanoseconds,
+                 .contention(ContentionRecord(
+                    lockID: contention.lockID, threadID: threadID(contention.threadID),
+                    timeNanoseconds: contention.timeNanoseconds, waitNanoseconds: wait, waiterStackID: waiterStack,
+                    holderStackID: holder?.stack ?? 0, timedOut: timedOut))))
+        }
+        eventRecords.sort { $0.time < $1.time }
+        summary.contentions = contentions.count
+        summary.ended = log.endNanoseconds != nil
+
+        // Locks: the library's own counts, then the events' (above).
+        var lockRecords: [TraceRecord] = []
+        var statistics: [TraceRecord] = []
+        for lock in log.locks.values.sorted(by: { $0.id < $1.id }) {
+            let kind = LockKind(rawValue: lock.kind) ?? .mutex
+            _ = stackID(log.stacks[lock.creationStackID] ?? [])  // symbolized below, for the name
+            lockRecords.append(.lock(LockRecord(lockID: lock.id, kind: kind, name: "", site: "")))
+            var values = counters[lock.id] ?? LockCounters()
+            if let counted = log.statistics[lock.id] {
+                values.acquisitions = counted.acquisitions
+                values.failedTryLocks = counted.failedTryLocks
+                values.sampledHolds = counted.sampledHolds
+                values.sampledHoldNanoseconds = counted.sampledHoldNanoseconds
+                switch kind {
+                case .recursive: values.reentries = counted.secondary
+                case .rwlock: values.sharedAcquisitions = counted.secondary
+                case .condition:
+                    values.conditionWaitNanoseconds = counted.conditionWaitNanoseconds
+                    values.timeouts += counted.conditionTimeouts
+                default: break
+                }
+                summary.lockCalls += counted.acquisitions + counted.secondary + counted.failedTryLocks
+            }
+            statistics.append(.lockStatistics(LockStatisticsRecord(lockID: lock.id, counters: values)))
+        }
+        summary.locks = lockRecords.count
+        summary.lockCalls += UInt64(log.contentions.count)
+
+        // Symbols for every frame met, resolved here against the files the program mapped.
+        let frames = Set(stackIDs.keys.joined())
+        let symbolRecords = SessionSymbolizer.symbolize(frames: Array(frames), modules: modules, inThisProcess: false)
+        let symbols = Dictionary(symbolRecords.map { ($0.frame, $0) }, uniquingKeysWith: { first, _ in first })
+        let moduleNames = modules.mapValues { $0.path.split(separator: "/").last.map(String.init) ?? $0.path }
+        func report(_ frame: Frame) -> FrameReport {
+            let module = moduleNames[frame.moduleID]
+            guard let symbol = symbols[frame] else { return FrameReport(function: "0x" + String(frame.offset, radix: 16), module: module) }
+            return FrameReport(function: symbol.function, file: symbol.file, line: symbol.line, module: module)
+        }
+        let framesOfStack = Dictionary(stackIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        lockRecords = lockRecords.map { record in
+            guard case .lock(var lock) = record, let raw = log.locks[lock.lockID] else { return record }
+            let primitive: String = switch lock.kind {
+            case .rwlock: "pthread_rwlock_t"
+            case .condition: "pthread_cond_t"
+            default: "pthread_mutex_t"
+            }
+            let creation = log.stacks[raw.creationStackID].map { frames in framesOfStack[stackIDsLookup(frames)] ?? [] } ?? []
+            let named = LockNaming.name(creationStack: creation.map(report), primitive: primitive)
+            lock.name = named.name
+            lock.site = named.site
+            return .lock(lock)
+        }
+
+        var all: [TraceRecord] = [
+            .process(ProcessRecord(
+                pid: process.pid, processName: process.name, startWallNanoseconds: process.startWallNanoseconds,
+                startNanoseconds: process.startNanoseconds, clockSource: "monotonic"))
+        ]
+        all += modules.values.sorted { $0.moduleID < $1.moduleID }.map { .module($0) }
+        all += threadIDs.sorted { $0.value < $1.value }.map { system, id in
+            .thread(ThreadRecord(threadID: id, systemThreadID: UInt64(system), name: log.threads[system] ?? ""))
+        }
+        all += lockRecords
+        all += stackRecords
+        all += eventRecords.map(\.record)
+        all += statistics
+        all += symbolRecords.map { .symbol($0) }
+        let last = max(eventRecords.last?.time ?? process.startNanoseconds, process.startNanoseconds)
+        if let end = log.endNanoseconds { all.append(.end(EndRecord(timeNanoseconds: max(end, last)))) }
+        else { all.append(.checkpoint(CheckpointRecord(timeNanoseconds: last))) }
+        return all
+    }
+
+    func stackIDsLookup(_ addresses: [UInt64]) -> UInt32 {
+        stackIDs[Array(addresses.prefix(TraceLimits.maximumFrames).map(frame))] ?? 0
+    }
+}

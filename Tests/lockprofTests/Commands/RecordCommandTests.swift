@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+/// `lockprof record -- PROGRAM` on `unmodified-locks`, a program that never imports lockprof: its
+/// NSLock, NSRecursiveLock, NSCondition, raw pthread_mutex_t and NIOLockedValueBox are seen
+/// through the interposition library, with exact counts. (Not run under ThreadSanitizer: the
+/// library cannot be preloaded into a TSan process; tools/tsan skips this suite.)
+@Suite struct RecordCommandTests {
+    static let rounds = 1_000
+
+    /// One recording of the example, shared by the tests that read it.
+    struct Recording {
+        var result: CommandResult
+        var trace: String
+        var report: [String: Any]
+        /// The example's own count lines: `hot-acquisitions 4000` → ["hot-acquisitions": 4000].
+        var printed: [String: Int]
+
+        func lock(_ name: String, kind: String) throws -> [String: Any] {
+            let locks = report["locks"] as? [[String: Any]] ?? []
+            return try #require(locks.first { $0["name"] as? String == name && $0["kind"] as? String == kind }, "no \(kind) \(name)")
+        }
+    }
+
+    nonisolated(unsafe) static let recording: Result<Recording, any Error> = Result {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("unmodified.trace").path
+        let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
+        let result = try CommandRunner.run(["record", "-o", trace, "--", program, String(rounds)])
+        let report = try CommandRunner.run(["report", "--format", "json", "--top", "1000", "--stacks", "1", trace])
+        let json = try JSONSerialization.jsonObject(with: Data(report.standardOutput.utf8)) as? [String: Any] ?? [:]
+        var printed: [String: Int] = [:]
+        for line in result.outputLines {
+            let words = line.split(separator: " ")
+            for index in stride(from: 0, to: words.count - 1, by: 2) { printed[String(words[index])] = Int(words[index + 1]) }
+        }
+        return Recording(result: result, trace: trace, report: json, printed: printed)
+    }
+
+    /// `Module/File.swift:line (Wrapper)`, the line being the first of Workload.swift that holds `text`.
+    static func lockName(at text: String, wrapper: String) throws -> String {
+        "unmodified_locks/Workload.swift:\(try workloadLine(of: text)) (\(wrapper))"
+    }
+
+    static func workloadLine(of text: String) throws -> Int {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples/UnmodifiedLocks/Workload.swift")
+        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        return try #require(lines.firstIndex { $0.contains(text) }) + 1
+    }
+
+    @Test func theProgramRunsAsItWouldAndItsTraceIsWritten() throws {
+        let recording = try Self.recording.get()
+        #expect(recording.result.status == 0)
+        #expect(recording.printed["hot"] == 4 * Self.rounds)  // its standard output passed through
+        #expect(recording.result.errorLines.last?.hasPrefix("lockprof: wrote \(recording.trace): ") == true)
+        #expect(recording.report["complete"] as? Bool == true)
+    }
+
+    @Test func theHotNSLockIsFlaggedWithItsHolderFunctionAndLine() throws {
+        let recording = try Self.recording.get()
+        let name = try Self.lockName(at: "let hotLock = NSLock()", wrapper: "NSLock")
+        let hot = try recording.lock(name, kind: "mutex")
+        #expect(hot["acquisitions"] as? Int == 4 * Self.rounds)
+        #expect(hot["flagged"] as? Bool == true)
+        let locks = recording.report["locks"] as? [[String: Any]] ?? []
+        #expect(locks.first?["name"] as? String == name)  // the most waited-for lock
+        let holder = try #require((hot["holder_stacks"] as? [[String: Any]])?.first?["frames"] as? [[String: Any]])
+        let top = try #require(holder.first)
+        #expect((top["function"] as? String)?.contains("Workload.addToHotCounter()") == true)
+        #expect((top["file"] as? String)?.hasSuffix("Examples/UnmodifiedLocks/Workload.swift") == true)
+        #expect(top["line"] as? Int == (try Self.workloadLine(of: "hotLock.unlock()")))
+        let waiter = try #require((hot["waiter_stacks"] as? [[String: Any]])?.first?["frames"] as? [[String: Any]])
+        #expect(waiter.first?["line"] as? Int == (try Self.workloadLine(of: "hotLock.lock()")))
+    }
+
+    @Test func everyWrapperCountsExactly() throws {
+        let recording = try Self.recording.get()
+        let recursive = try recording.lock(try Self.lockName(at: "NSRecursiveLock()", wrapper: "NSRecursiveLock"), kind: "recursive")
+        #expect(recursive["acquisitions"] as? Int == 2 * Self.rounds)
+        #expect(recursive["reentries"] as? Int == 2 * Self.rounds)
+        let raw = try recording.lock(try Self.lockName(at: "pthread_mutex_init(rawMutex", wrapper: "pthread_mutex_t"), kind: "mutex")
+        #expect(raw["acquisitions"] as? Int == 2 * Self.rounds)
+        let boxed = try recording.lock(try Self.lockName(at: "NIOLockedValueBox(0)", wrapper: "NIOLockedValueBox"), kind: "mutex")
+        #expect(boxed["acquisitions"] as? Int == 2 * Self.rounds + 1)
+    }
+
+    @Test func theConditionsSleepsAreNotContention() throws {
+        let recording = try Self.recording.get()
+        let name = try Self.lockName(at: "NSCondition()", wrapper: "NSCondition")
+        let waits = try #require(recording.printed["condition-waits"])
+        let condition = try recording.lock(name, kind: "condition")
+        #expect(condition["acquisitions"] as? Int == waits)
+        #expect(condition["contended"] as? Int == 0)
+        #expect(condition["wait_ns"] as? Int == 0)
+        #expect(condition["flagged"] as? Bool == false)
+        if waits > 0 { #expect((condition["condition_wait_ns"] as? Int ?? 0) > 0) }
+        // Its mutex: the explicit lock() calls and one re-acquisition per wakeup.
+        let mutex = try recording.lock(name, kind: "mutex")
+        #expect(mutex["acquisitions"] as? Int == 2 * Self.rounds + waits)
+    }
+
+    @Test func errorsOfAnErrorCheckingMutexComeBackUnchanged() throws {
+        let directory = try temporaryDirectory()
+        let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
+        let result = try CommandRunner.run(["record", "-o", directory.appendingPathComponent("e.trace").path, "--", program, "errors"])
+        #expect(result.status == 0)
+        #expect(result.outputLines == ["relock=EDEADLK try=EBUSY unlock-unowned=EPERM timed=ETIMEDOUT"])
+    }
+
+    @Test func exitStatusPassesThroughAndAProgramWithoutLocksIsSaidSo() throws {
+        let result = try CommandRunner.run(["record", "--", "/bin/sh", "-c", "echo out; exit 7"])
+        #expect(result.status == 7)
+        #expect(result.outputLines == ["out"])
+        #expect(result.errorLines.contains { $0.hasPrefix("lockprof: no pthread lock calls were seen: /bin/sh") })
+    }
+
+    @Test func aProgramKilledByASignalEndsRecordTheSameWay() throws {
+        let result = try CommandRunner.run(["record", "--", "/bin/sh", "-c", "kill -TERM $$"])
+        #expect(result.status == SIGTERM)  // Process reports the signal that ended lockprof
+    }
+
+    @Test func anExistingTraceIsKeptUnlessForced() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("kept.trace").path
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: trace))
+        let refused = try CommandRunner.run(["record", "-o", trace, "--", "/bin/true"])
+        #expect(refused.status == 2)
+        #expect(refused.errorLines == ["lockprof: error: \(trace) exists (use --force to replace it)"])
+        #expect(try String(contentsOfFile: trace, encoding: .utf8) == "mine")
+        let forced = try CommandRunner.run(["record", "--force", "-o", trace, "--", "/bin/true"])
+        #expect(forced.status == 0)
+        #expect(FileManager.default.contents(atPath: trace)?.starts(with: Array("LOCKPROF".utf8)) == true)
+    }
+
+    @Test func aProgramThatCannotRunIsOneLine() throws {
+        let result = try CommandRunner.run(["record", "--", "/nonexistent/program"])
+        #expect(result.status == 127)
+        #expect(result.errorLines == ["lockprof: error: cannot run /nonexistent/program: No such file or directory"])
+    }
+
+    @Test func noProgramIsAUsageError() throws {
+        let result = try CommandRunner.run(["record"])
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("Give the program to run after --"))
+    }
+}
