@@ -43,10 +43,12 @@ import Testing
     }
 
     @Test func waitsFarLongerThanShortHoldsAreOversubscription() throws {
-        // 200 ns holds, 50 µs waits: 250× the hold.
-        let diagnosis = try #require(Diagnoser.diagnose(figures(wait: 600 * 50_000, hold: 200)))
+        // 200 ns holds, 5 of 1000 acquisitions waited 50 µs each: 250× the hold.
+        let diagnosis = try #require(Diagnoser.diagnose(figures(contended: 5, wait: 5 * 50_000, hold: 200)))
         #expect(diagnosis.pattern == .oversubscribed)
-        #expect(diagnosis.evidence.contains("waits 250× the hold"))
+        #expect(diagnosis.evidence.contains("few waits, each 250× the hold"))
+        // The same waits on most acquisitions are a queue for the lock: hot.
+        #expect(Diagnoser.diagnose(figures(contended: 600, wait: 600 * 50_000, hold: 200))?.pattern == .hotLock)
     }
 
     @Test func aSemaphoreThatMadeThreadsWaitHasItsPermitsSaturated() throws {
