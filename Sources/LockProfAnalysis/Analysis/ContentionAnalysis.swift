@@ -42,9 +42,10 @@ public enum ContentionAnalysis {
             let symbolizer = Symbolizer(trace: trace)
             let lockIDs = Set(trace.locks.keys).union(trace.statistics.keys).union(trace.events.keys)
             for lockID in lockIDs {
-                locks.append(
-                    LockStatistics.report(
-                        lockID: lockID, in: trace, runtimeNanoseconds: runtime, threshold: threshold, symbolizer: symbolizer))
+                var lock = LockStatistics.report(
+                    lockID: lockID, in: trace, runtimeNanoseconds: runtime, threshold: threshold, symbolizer: symbolizer)
+                if lock.isFlagged { lock.diagnosis = Diagnoser.diagnose(DiagnosisFigures(lock: lock, threads: trace.threads.count)) }
+                locks.append(lock)
             }
             for thread in trace.threads.values.sorted(by: { $0.threadID < $1.threadID }) {
                 threads.append(

@@ -64,7 +64,7 @@ package enum LockStatistics {
                     sampledHoldNanoseconds: $0.sampledHoldNanoseconds)
             },
             runtimeNanoseconds: runtimeNanoseconds, waitFraction: fraction, isFlagged: fraction > threshold,
-            holderStacks: holderStacks, waiterStacks: waiterStacks,
+            holderStacks: StackMerging.merge(holderStacks), waiterStacks: StackMerging.merge(waiterStacks),
             stacksSampled: StackAttribution.isSampled(events, countedWaits: counters.map { $0.contendedAcquisitions + $0.timeouts } ?? 0)
                 || (wait > 0 && events.events == 0))
         report.waitHistogram = histogram

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a earlier run said about each lock, by name: the side a comparison starts from
 /// (`check --baseline`, `diff`). Made from a report (`lockprof report --format json >
-/// baseline.json`, schema 1) or from a trace's analysis.
+/// baseline.json`, schema 1 or 2: their lock entries are the same) or from a trace's analysis.
 ///
 /// Locks are matched by name across runs (pids and ids change from run to run). When several
 /// locks share a name (several processes, or a lock created per instance at one site), the
@@ -70,7 +70,7 @@ public struct Baseline: Equatable, Sendable {
             waitP99Nanoseconds: report.waitP99Nanoseconds)
     }
 
-    /// The baseline in a JSON report (docs/report-schema.md, schema 1). `path` names the file in errors.
+    /// The baseline in a JSON report (docs/report-schema.md, schema 1 or 2). `path` names the file in errors.
     public init(reportJSON text: String, path: String) throws(InputFileError) {
         let root: [String: Any]
         do {
@@ -86,7 +86,7 @@ public struct Baseline: Equatable, Sendable {
         guard let schema = (root["schema"] as? NSNumber)?.intValue, let entries = root["locks"] as? [[String: Any]] else {
             throw InputFileError(path: path, message: "not a lockprof JSON report (no \"schema\" and \"locks\"); write one with lockprof report --format json")
         }
-        guard schema == Int(JSONReportRenderer.schema) else {
+        guard (1...Int(JSONReportRenderer.schema)).contains(schema) else {
             throw InputFileError(path: path, message: "report schema \(schema) is not supported (this lockprof writes and reads schema \(JSONReportRenderer.schema))")
         }
         var locks: [Lock] = []

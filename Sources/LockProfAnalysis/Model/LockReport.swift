@@ -79,6 +79,11 @@ public struct LockReport: Equatable, Sendable {
     public var signals: UInt64?
     /// Conditions: `broadcast()` calls.
     public var broadcasts: UInt64?
+    /// Share of hold time the holder spent on the CPU, 0…1, over the holds timed with the thread
+    /// CPU clock; nil when the trace carries no CPU time for the lock.
+    public var holderOnCPU: Double?
+    /// What kind of problem the lock has and what to change; set for flagged locks only.
+    public var diagnosis: LockDiagnosis?
 
     /// A lock's report, as ``ContentionAnalysis`` builds it; the kind figures start as nil.
     public init(

@@ -1,4 +1,4 @@
-/// Renders a report as JSON, schema 1 (docs/report-schema.md): keys in a fixed order, durations
+/// Renders a report as JSON, schema 2 (docs/report-schema.md): keys in a fixed order, durations
 /// in integer nanoseconds, fractions as numbers (0.1 = 10%), unknown values `null`.
 ///
 /// ```swift
@@ -7,7 +7,7 @@
 public struct JSONReportRenderer: Sendable {
     /// The schema version written as `"schema"`. Bumped when a key changes meaning or goes away;
     /// new keys may be added within a version.
-    public static let schema: UInt64 = 1
+    public static let schema: UInt64 = 2
 
     /// The renderer (it has no settings).
     public init() {}
@@ -72,6 +72,18 @@ public struct JSONReportRenderer: Sendable {
             ("condition_wait_ns", .unsigned(lock.conditionWaitNanoseconds)),
             ("signals", .unsigned(lock.signals)),
             ("broadcasts", .unsigned(lock.broadcasts)),
+            ("holder_on_cpu", lock.holderOnCPU.map(JSONValue.number) ?? .null),
+            ("diagnosis", lock.diagnosis.map(value(of:)) ?? .null),
+        ])
+    }
+
+    func value(of diagnosis: LockDiagnosis) -> JSONValue {
+        .object([
+            ("pattern", .string(diagnosis.pattern.rawValue)),
+            ("evidence", .array(diagnosis.evidence.map(JSONValue.string))),
+            ("advice", .string(diagnosis.advice)),
+            ("holder_on_cpu", diagnosis.holderOnCPU.map(JSONValue.number) ?? .null),
+            ("holder_frame", diagnosis.holderFrame.map(JSONValue.string) ?? .null),
         ])
     }
 

@@ -23,6 +23,14 @@ package enum ReportFormatting {
         return fixed(fraction * 100, decimals: 1) + "%"
     }
 
+    /// Like ``percentColumn(_:)``, but a non-zero share never reads `0.0%`: below 0.05% it is
+    /// `<0.1%` (and `>99.9%` just short of 100%), so a few waits never look like none.
+    package static func percentNonZero(_ fraction: Double) -> String {
+        if fraction > 0 && fraction < 0.0005 { return "<0.1%" }
+        if fraction < 1 && fraction > 0.9995 { return ">99.9%" }
+        return percentColumn(fraction)
+    }
+
     /// Three significant digits for values from 1 to 999.
     static func significant(_ value: Double) -> String {
         if value < 9.995 { return fixed(value, decimals: 2) }

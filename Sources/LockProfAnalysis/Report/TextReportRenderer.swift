@@ -2,8 +2,8 @@
 /// the holder and waiter stacks of each flagged lock, the notes, and the verdict as the last line.
 ///
 /// ```
-/// FLAG  LOCK              KIND   ACQUIRED  CONTENDED  TOTAL WAIT  WAIT %  MAX WAIT  P99 WAIT  MEAN HOLD
-/// FLAG  demo.hot-counter  mutex   160000      71.3%      2.87 s  190.2%   8.80 ms   4.19 ms    6.20 µs
+/// FLAG  LOCK              KIND   ACQUIRED     CONTENDED  TOTAL WAIT  WAIT %  MAX WAIT  P99 WAIT  MEAN HOLD
+/// FLAG  demo.hot-counter  mutex   160000  114073 71.3%      2.87 s  190.2%   8.80 ms   4.19 ms    6.20 µs
 /// ```
 public struct TextReportRenderer: Sendable {
     /// Frames shown per stack.
@@ -71,7 +71,10 @@ public struct TextReportRenderer: Sendable {
         columns += [
             ("KIND", true, locks.map(\.kind.description)),
             ("ACQUIRED", false, locks.map { $0.acquisitions.map(String.init) ?? "?" }),
-            ("CONTENDED", false, locks.map { $0.contendedFraction.map(ReportFormatting.percentColumn) ?? "?" }),
+            ("CONTENDED", false, locks.map { lock in
+                lock.contendedFraction.map { "\(lock.contendedAcquisitions) \(ReportFormatting.percentNonZero($0))" }
+                    ?? "\(lock.contendedAcquisitions) ?"
+            }),
             ("TOTAL WAIT", false, locks.map { ReportFormatting.duration(nanoseconds: $0.waitNanoseconds) }),
             ("WAIT %", false, locks.map { ReportFormatting.percentColumn($0.waitFraction) }),
             ("MAX WAIT", false, locks.map { duration($0.waitNanoseconds > 0 ? $0.maximumWaitNanoseconds : nil) }),
@@ -88,10 +91,21 @@ public struct TextReportRenderer: Sendable {
                 + "\(ReportFormatting.percent(lock.waitFraction)) of runtime"
                 + (lock.stacksSampled ? " (stacks sampled, weights scaled)" : "")
         ]
+        if let diagnosis = lock.diagnosis { lines += diagnosisLines(diagnosis) }
         lines.append("  holder stacks (holding the lock while others waited), by share of the wait:")
         lines += stackLines(lock.holderStacks, holder: true)
         lines.append("  waiter stacks (waiting for the lock), by share of the wait:")
         lines += stackLines(lock.waiterStacks, holder: false)
+        return lines
+    }
+
+    /// The pattern, the advice and the evidence of a flagged lock.
+    func diagnosisLines(_ diagnosis: LockDiagnosis) -> [String] {
+        var lines = [
+            "  diagnosis: \(diagnosis.pattern.rawValue): \(diagnosis.advice)",
+            "    evidence: " + diagnosis.evidence.joined(separator: "; "),
+        ]
+        if let frame = diagnosis.holderFrame { lines.append("    held in: \(frame)") }
         return lines
     }
 

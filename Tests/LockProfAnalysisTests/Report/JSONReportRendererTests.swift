@@ -20,7 +20,7 @@ import Testing
 
     @Test func lockKeysAndValues() throws {
         let top = try parsed(accountRun)
-        #expect(top["schema"] as? Int == 1)
+        #expect(top["schema"] as? Int == 2)
         #expect(top["runtime_ns"] as? Int == 40_000_000)
         #expect(top["threshold"] as? Double == 0.1)
         #expect(top["complete"] as? Bool == true)

@@ -15,7 +15,7 @@ import Testing
         let result = try CommandRunner.run(["report", "--format", "json", RecordedTraces.shared.quiet])
         #expect(result.status == 0)
         let top = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
-        #expect(top["schema"] as? Int == 1)
+        #expect(top["schema"] as? Int == 2)
         #expect(top["complete"] as? Bool == true)
         let lock = try #require((top["locks"] as? [[String: Any]])?.first)
         #expect(lock["name"] as? String == "demo.solo")
