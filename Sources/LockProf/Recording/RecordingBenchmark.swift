@@ -38,10 +38,6 @@ public enum RecordingBenchmark {
     /// FUTEX_WAKE system call on a contended path.
     public static var collectorWakeups: UInt64 { CollectorWakeup.wakeCalls.load(ordering: .relaxed) }
 
-    /// Bytes the rings hold now, all threads together: their blocks of words, offered blocks
-    /// not yet taken, and their tables (``RingStorage/allocatedBytes``).
-    public static var ringBytes: Int { RingStorage.allocatedBytes.load(ordering: .relaxed) }
-
     /// The monotonic clock the trace uses, in nanoseconds.
     public static func now() -> UInt64 { lockprof_now_ns() }
 }

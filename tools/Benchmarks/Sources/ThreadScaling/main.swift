@@ -1,6 +1,6 @@
 import BenchmarkSupport
 import Foundation
-@_spi(Benchmarks) import LockProf
+import LockProf
 import LockProfFormat
 
 // What recording costs per thread (issue 20). One configuration per process, because peak RSS
@@ -21,9 +21,8 @@ import LockProfFormat
 //   THREADS threads start and block on it, then lets them through; each takes it once (a
 //   contention and, for all but the last, a release that made others wait: about 2 events per
 //   thread) and then stays alive. With every thread alive and done, prints
-//     few THREADS MODE rss-KiB ring-bytes
-//   (resident set now, /proc/self/statm): (record − off) ÷ THREADS is what one such thread costs;
-//   ring-bytes is what the rings hold then (RecordingBenchmark.ringBytes): the runtime's own part.
+//     few THREADS MODE rss-KiB
+//   (resident set now, /proc/self/statm): (record − off) ÷ THREADS is what one such thread costs.
 
 let arguments = CommandLine.arguments
 func fail(_ message: String) -> Never {
@@ -142,10 +141,9 @@ case "few":
     for _ in 0..<threads { done.wait() }
     usleep(20_000)  // at least one drain: the memory measured is the steady state, not a burst
     let rss = currentRSSKiB()
-    let ringBytes = RecordingBenchmark.ringBytes
     for _ in 0..<threads { finish.signal() }
     _ = stopSession()
-    print("few \(threads) \(arguments[3]) \(rss) \(ringBytes)")
+    print("few \(threads) \(arguments[3]) \(rss)")
 default:
     fail("the first argument must be shared or few, not \(arguments[1])")
 }
