@@ -3,8 +3,7 @@
 ///
 /// Owned by the thread's ``ThreadRing`` and used only by the owning thread, inside
 /// ``Recorder/recordLockOrder(acquiring:)``. A fixed open-addressing table of 4 096 keys (32 KiB,
-/// allocated on the thread's first pair, not with the ring — most threads never nest profiled
-/// locks, and a ring costs 12 KiB in all; never grown): the 496 pairs of a 32-deep snapshot take an eighth of
+/// allocated with the ring, never grown): the 496 pairs of a 32-deep snapshot take an eighth of
 /// it. A key is `held << 32 | acquired`, exact (no hash to collide), never 0 (0 is never a lock
 /// id), so 0 marks a free slot. When a pair's probe window is full the pair cannot be remembered;
 /// ``Recorder`` then writes it again when met again (the collector keeps the first) and captures
@@ -14,22 +13,18 @@ struct RecordedLockOrders {
     private static let indexShift = UInt64(64 - 12)  // log2(capacity) bits of the product
     private static let probeWindow = 16
 
-    /// The table; nil until the first pair is remembered.
-    private var keys: UnsafeMutablePointer<UInt64>?
+    private let keys: UnsafeMutablePointer<UInt64>
 
-    private static let bytes = capacity * MemoryLayout<UInt64>.stride
-
-    init() {}
-
-    /// Frees the table (by the ring's deinit).
-    func deallocate() {
-        guard let keys else { return }
-        keys.deallocate()
-        RingStorage.allocatedBytes.subtract(RecordedLockOrders.bytes, ordering: .relaxed)
+    init() {
+        keys = .allocate(capacity: RecordedLockOrders.capacity)
+        keys.initialize(repeating: 0, count: RecordedLockOrders.capacity)
     }
 
+    /// Frees the table (by the ring's deinit).
+    func deallocate() { keys.deallocate() }
+
     /// Forgets every pair: a new session writes a new trace that has none of them.
-    func forgetAll() { keys?.update(repeating: 0, count: RecordedLockOrders.capacity) }
+    func forgetAll() { keys.update(repeating: 0, count: RecordedLockOrders.capacity) }
 
     /// The key of the pair (`held` was held while `acquired` was taken).
     @inline(__always)
@@ -38,7 +33,6 @@ struct RecordedLockOrders {
     /// Whether the pair with this key was remembered.
     @inline(__always)
     func contains(_ key: UInt64) -> Bool {
-        guard let keys else { return false }
         var index = RecordedLockOrders.home(of: key)
         for _ in 0..<RecordedLockOrders.probeWindow {
             let found = keys[index]
@@ -52,21 +46,12 @@ struct RecordedLockOrders {
     /// Whether the pair with this key can be remembered (it is, or its probe window has a free slot).
     func hasRoom(for key: UInt64) -> Bool { slot(for: key) != nil }
 
-    /// Remembers the pair; does nothing when ``hasRoom(for:)`` is false. The thread's first
-    /// pair allocates the table: the one allocation recording makes on a thread after its ring.
-    mutating func insert(_ key: UInt64) {
-        if keys == nil {
-            let table = UnsafeMutablePointer<UInt64>.allocate(capacity: RecordedLockOrders.capacity)
-            table.initialize(repeating: 0, count: RecordedLockOrders.capacity)
-            RingStorage.allocatedBytes.add(RecordedLockOrders.bytes, ordering: .relaxed)
-            keys = table
-        }
-        if let index = slot(for: key) { keys![index] = key }
+    /// Remembers the pair; does nothing when ``hasRoom(for:)`` is false.
+    func insert(_ key: UInt64) {
+        if let index = slot(for: key) { keys[index] = key }
     }
 
     private func slot(for key: UInt64) -> Int? {
-        // No table yet: every pair has room (the first insert makes it).
-        guard let keys else { return RecordedLockOrders.home(of: key) }
         var index = RecordedLockOrders.home(of: key)
         for _ in 0..<RecordedLockOrders.probeWindow {
             if keys[index] == key || keys[index] == 0 { return index }

@@ -78,16 +78,17 @@ enum Recorder {
         else { return }
         ring._withUnsafeGuaranteedRef { ring in
             ring.forgetWrittenStacks(unlessSession: session.number)
+            let recorded = ring.lockOrders
             var stack: UInt64 = 0
             var captured = false
             for index in 0..<depth {
                 let heldLock = lockprof_held_lock(index)
                 guard heldLock != lockID else { continue }
                 let pair = RecordedLockOrders.key(held: heldLock, acquired: lockID)
-                guard !ring.lockOrders.contains(pair) else { continue }
+                guard !recorded.contains(pair) else { continue }
                 // A pair the table cannot remember is written each time it is met: its stack
                 // then waits for the capture budget.
-                let remembered = ring.lockOrders.hasRoom(for: pair)
+                let remembered = recorded.hasRoom(for: pair)
                 if !captured && (remembered || ring.spendCaptureBudget(at: lockprof_now_ns())) {
                     captured = true
                     stack = capture(into: ring)
@@ -98,7 +99,7 @@ enum Recorder {
                     words[2] = stack
                     return ring.write(UnsafeBufferPointer(words))
                 }
-                if written && remembered { ring.lockOrders.insert(pair) }
+                if written && remembered { recorded.insert(pair) }
             }
         }
     }

@@ -143,7 +143,7 @@ extension RecordingTests {
     }
 
     @Test func aThreadRemembersEachPairUntilTheNextSession() {
-        var recorded = RecordedLockOrders()
+        let recorded = RecordedLockOrders()
         defer { recorded.deallocate() }
         let pairs = (1...32).flatMap { held in (held + 1...33).map { RecordedLockOrders.key(held: UInt32(held), acquired: UInt32($0)) } }
         #expect(!pairs.contains { recorded.contains($0) })

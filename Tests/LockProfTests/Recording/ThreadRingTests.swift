@@ -60,9 +60,9 @@ import Testing
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 4) { words in
             words.initialize(repeating: 0)
             words[0] = RingEvent.header(kind: .release, length: 4, flag: false, lockID: 1)
-            for _ in 0..<(RingStorage.minimumCapacity / 4 + 10) where ring.write(UnsafeBufferPointer(words)) { written += 1 }
+            for _ in 0..<(ThreadRing.capacity / 4 + 10) where ring.write(UnsafeBufferPointer(words)) { written += 1 }
         }
-        #expect(written == RingStorage.minimumCapacity / 4)
+        #expect(written == ThreadRing.capacity / 4)
         #expect(ring.dropped == 10)
         var drained = 0
         ring.drain { _ in drained += 1 }
