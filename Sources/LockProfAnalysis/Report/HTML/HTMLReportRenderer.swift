@@ -108,6 +108,12 @@ public struct HTMLReportRenderer: Sendable {
                 + (lock.site.isEmpty ? "" : "; created at <code>\(MarkupEscaping.text(lock.site))</code>")
                 + (lock.stacksSampled ? " (stacks sampled, weights scaled)" : "") + ".</p>",
         ]
+        if let diagnosis = lock.diagnosis {
+            parts.append(
+                "<p class=\"diagnosis\"><strong>\(MarkupEscaping.text(diagnosis.pattern.rawValue))</strong>: "
+                    + "\(MarkupEscaping.text(diagnosis.advice))<br><span class=\"muted\">evidence: "
+                    + "\(MarkupEscaping.text(diagnosis.evidence.joined(separator: "; ")))</span></p>")
+        }
         parts.append("<h3>Wait histogram</h3>")
         parts.append(WaitHistogramChart(lock: lock).svg(lockName: name) ?? "<p class=\"muted\">No wait was counted.</p>")
         guard drawStacks else {
