@@ -44,7 +44,7 @@ let recordedRun: [TraceRecord] = [
             let lines = failure.description.split(separator: "\n").map(String.init)
             #expect(lines[0] == "hot waited more than 10% of runtime:")
             #expect(lines[1].hasPrefix("FLAG  LOCK  KIND   ACQUIRED  CONTENDED  TOTAL WAIT  WAIT %"))
-            #expect(lines[2].hasPrefix("FLAG  hot   mutex      1000      30.0%      400 ms   40.0%"))
+            #expect(lines[2].hasPrefix("FLAG  hot   mutex      1000  300 30.0%      400 ms   40.0%"))
             #expect(!failure.description.contains("calm"))
         }
     }
