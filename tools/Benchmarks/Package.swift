@@ -109,6 +109,12 @@ let package = Package(
             ],
             path: "Sources/EndpointBenchmark"
         ),
+        // Issue 18's table: a million per-object locks of each kind, one process per variant.
+        .executableTarget(
+            name: "MillionLocks",
+            dependencies: [.product(name: "LockProf", package: "lockprof")],
+            path: "Sources/MillionLocks"
+        ),
         // Run by tools/peers: the hammer as a plain program, natively and under Valgrind.
         .executableTarget(
             name: "PeerHammer",
