@@ -39,23 +39,12 @@ int pthread_cond_init(pthread_cond_t *condition, const pthread_condattr_t *attri
         return 0;
     }
     int result = lp_real.cond_init(condition, attributes);
-    lp_thread *thread = &lp_self;
-    if (result != 0 || thread->busy || !lp_active) return result;
-    thread->busy = 1;
-    lp_lock_created((uintptr_t)condition, LP_KIND_CONDITION);
-    thread->busy = 0;
-    return result;
+    return lp_after_init(result, (uintptr_t)condition, LP_KIND_CONDITION);
 }
 
 int pthread_cond_destroy(pthread_cond_t *condition) {
     if (LP_UNLIKELY(!lp_real.cond_destroy) && !lp_resolve()) return 0;
-    int result = lp_real.cond_destroy(condition);
-    lp_thread *thread = &lp_self;
-    if (result != 0 || thread->busy || !lp_active) return result;
-    thread->busy = 1;
-    lp_lock_destroyed((uintptr_t)condition);
-    thread->busy = 0;
-    return result;
+    return lp_after_destroy(lp_real.cond_destroy(condition), (uintptr_t)condition);
 }
 
 #pragma GCC visibility pop

@@ -108,24 +108,13 @@ int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attrib
         *mutex = initial;
         return 0;
     }
-    int result = lp_real.mutex_init(mutex, attributes);
-    lp_thread *thread = &lp_self;
-    if (result != 0 || thread->busy || !lp_active) return result;
-    thread->busy = 1;
-    lp_lock_created((uintptr_t)mutex, mutex_kind(mutex));
-    thread->busy = 0;
-    return result;
+    int result = lp_real.mutex_init(mutex, attributes);  // before the kind is read from it
+    return lp_after_init(result, (uintptr_t)mutex, mutex_kind(mutex));
 }
 
 int pthread_mutex_destroy(pthread_mutex_t *mutex) {
     if (LP_UNLIKELY(!lp_real.mutex_destroy) && !lp_resolve()) return 0;
-    int result = lp_real.mutex_destroy(mutex);
-    lp_thread *thread = &lp_self;
-    if (result != 0 || thread->busy || !lp_active) return result;
-    thread->busy = 1;
-    lp_lock_destroyed((uintptr_t)mutex);
-    thread->busy = 0;
-    return result;
+    return lp_after_destroy(lp_real.mutex_destroy(mutex), (uintptr_t)mutex);
 }
 
 #pragma GCC visibility pop

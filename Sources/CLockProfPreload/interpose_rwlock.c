@@ -81,23 +81,12 @@ int pthread_rwlock_init(pthread_rwlock_t *lock, const pthread_rwlockattr_t *attr
         return 0;
     }
     int result = lp_real.rwlock_init(lock, attributes);
-    lp_thread *thread = &lp_self;
-    if (result != 0 || thread->busy || !lp_active) return result;
-    thread->busy = 1;
-    lp_lock_created((uintptr_t)lock, LP_KIND_RWLOCK);
-    thread->busy = 0;
-    return result;
+    return lp_after_init(result, (uintptr_t)lock, LP_KIND_RWLOCK);
 }
 
 int pthread_rwlock_destroy(pthread_rwlock_t *lock) {
     if (LP_UNLIKELY(!lp_real.rwlock_destroy) && !lp_resolve()) return 0;
-    int result = lp_real.rwlock_destroy(lock);
-    lp_thread *thread = &lp_self;
-    if (result != 0 || thread->busy || !lp_active) return result;
-    thread->busy = 1;
-    lp_lock_destroyed((uintptr_t)lock);
-    thread->busy = 0;
-    return result;
+    return lp_after_destroy(lp_real.rwlock_destroy(lock), (uintptr_t)lock);
 }
 
 #pragma GCC visibility pop

@@ -159,6 +159,24 @@ void lp_lock_destroyed(uintptr_t address) {
     lp_spin_unlock(&table_lock);
 }
 
+int lp_after_init(int result, uintptr_t address, int kind) {
+    lp_thread *thread = &lp_self;
+    if (result != 0 || thread->busy || !lp_active) return result;
+    thread->busy = 1;
+    lp_lock_created(address, kind);
+    thread->busy = 0;
+    return result;
+}
+
+int lp_after_destroy(int result, uintptr_t address) {
+    lp_thread *thread = &lp_self;
+    if (result != 0 || thread->busy || !lp_active) return result;
+    thread->busy = 1;
+    lp_lock_destroyed(address);
+    thread->busy = 0;
+    return result;
+}
+
 void lp_each_lock(void (*body)(lp_lock *)) {
     lp_spin_lock(&table_lock);
     lp_lock *first = all_locks;

@@ -128,6 +128,13 @@ void lp_lock_created(uintptr_t address, int kind);
 /// Ends the lifetime at `address` (destroy).
 void lp_lock_destroyed(uintptr_t address);
 
+/// After the real `*_init` returned `result`: notes the new lifetime at `address` when it
+/// succeeded and the calling thread is not inside the library's own work; returns `result`.
+int lp_after_init(int result, uintptr_t address, int kind);
+
+/// After the real `*_destroy` returned `result`: ends the lifetime at `address` the same way.
+int lp_after_destroy(int result, uintptr_t address);
+
 /// Calls `body` for every record ever made, under the table's lock.
 void lp_each_lock(void (*body)(lp_lock *));
 
