@@ -7,13 +7,25 @@
 /// ```
 ///
 /// The module prefix, parameter types and return type are dropped; closures keep their number
-/// (`closure #1 in HotCounter.increment()`). Names that do not look like Swift (C functions,
-/// `0x…` offsets) are returned unchanged.
+/// (`closure #1 in HotCounter.increment()`). An async function, and each of its resume points
+/// (`(1) suspend resume partial function for …`), reads as the function with ` (async)`:
+/// `recordSaleInTask(_:_:) (async)`. A C++ name keeps its namespaces and loses only its
+/// parameter list (`swift::runJobInEstablishedExecutorContext`). Names that do not look like
+/// Swift or C++ (C functions, `0x…` offsets) are returned unchanged.
 package enum FunctionName {
+    /// The short name of `demangled` that every renderer shows; see the type's summary.
     package static func readable(_ demangled: String) -> String {
+        if isCPlusPlus(demangled) { return withoutCPlusPlusParameters(Substring(demangled)) }
         var name = Substring(withoutPrivateDiscriminators(demangled))
         var prefix = ""
+        var async = false
         if name.hasPrefix("@objc ") { name = name.dropFirst("@objc ".count) }
+        // The pieces of an async function: its resume points (`(2) await resume partial
+        // function for …`, the number is the suspension point) and its descriptor.
+        if let resume = asyncPieceEnd(of: name) {
+            name = name[resume...]
+            async = true
+        }
         // Thunks read as what they forward to; specializations keep saying so. The prefixes
         // come in any order ("merged partial apply forwarder for …", "function signature
         // specialization <…> of static …"): strip until none is left.
@@ -44,9 +56,73 @@ package enum FunctionName {
         {
             let digits = name[name.index(after: number)...].prefix { $0.isNumber }
             let kind = name.hasPrefix("implicit") ? "implicit closure" : "closure"
-            return prefix + "\(kind) #\(digits) in " + readable(String(name[inRange.upperBound...]))
+            let enclosing = readable(String(name[inRange.upperBound...]))
+            let closure = prefix + "\(kind) #\(digits) in " + enclosing
+            return async && !enclosing.hasSuffix(asyncMark) ? closure + asyncMark : closure
         }
-        return prefix + shortened(name)
+        let short = shortened(name)
+        return prefix + short + (async || isAsyncSignature(name) ? asyncMark : "")
+    }
+
+    /// What an async function's short name ends with.
+    static let asyncMark = " (async)"
+
+    /// Where the function's own name starts after an async piece's prefix
+    /// (`(1) suspend resume partial function for `, `await resume partial function for `,
+    /// `async function pointer to `); nil when `name` has none.
+    static func asyncPieceEnd(of name: Substring) -> Substring.Index? {
+        var rest = name
+        if rest.hasPrefix("("), let close = rest.firstIndex(of: ")"),
+            rest[rest.index(after: rest.startIndex)..<close].allSatisfy(\.isNumber),
+            rest[rest.index(after: close)...].hasPrefix(" ")
+        {
+            rest = rest[rest.index(close, offsetBy: 2)...]
+        }
+        for piece in ["suspend resume partial function for ", "await resume partial function for ", "async function pointer to "]
+        where rest.hasPrefix(piece) {
+            return rest.index(rest.startIndex, offsetBy: piece.count)
+        }
+        return nil
+    }
+
+    /// Whether a Swift signature is that of an async function: `f(Swift.Int) async -> ()`,
+    /// `f() async throws -> Swift.Int`.
+    static func isAsyncSignature(_ name: Substring) -> Bool {
+        guard let open = firstTopLevel("(", in: name), let close = matchingParenthesis(in: name, from: open) else {
+            return false
+        }
+        return name[name.index(after: close)...].hasPrefix(" async")
+    }
+
+    /// A C++ name as the demangler writes it: `swift::Job::run(swift::Job*)`,
+    /// `(anonymous namespace)::drain()`. Swift names never contain `::`.
+    static func isCPlusPlus(_ name: String) -> Bool {
+        name.contains("::")
+    }
+
+    /// `ns::Type::method(int, char const*) const` → `ns::Type::method`: the parameter list (and
+    /// what follows it) is the first `(…)` outside template arguments that is not followed by
+    /// `::` (`(anonymous namespace)::`) and is not the name of `operator()`.
+    static func withoutCPlusPlusParameters(_ name: Substring) -> String {
+        var depth = 0
+        var index = name.startIndex
+        while index < name.endIndex {
+            switch name[index] {
+            case "<": depth += 1
+            case ">": depth = max(0, depth - 1)
+            case "(" where depth == 0:
+                guard let close = matchingParenthesis(in: name, from: index) else { return String(name) }
+                let after = name.index(after: close)
+                let isOperatorName = name[..<index].hasSuffix("operator") && close == name.index(after: index)
+                if !isOperatorName && !name[after...].hasPrefix("::") && index != name.startIndex {
+                    return String(name[..<index])
+                }
+                index = close
+            default: break
+            }
+            index = name.index(after: index)
+        }
+        return String(name)
     }
 
     /// A file-private declaration demangles as `(Name in _0123ABCD…)`; its name is just `Name`.

@@ -24,4 +24,32 @@ import Testing
     func demangledNamesReadLikeSwift(_ demangled: String, _ readable: String) {
         #expect(FunctionName.readable(demangled) == readable)
     }
+
+    /// The names llvm-symbolizer and the Swift demangler gave the frames of 16 tasks contending
+    /// in `recordSaleInTask(_:_:)` (issue 21), and their neighbours on the executor's stack.
+    @Test(arguments: [
+        ("(1) suspend resume partial function for CoreScenarios.recordSaleInTask(CoreScenarios.SalesTotals, Swift.Int) async -> ()", "recordSaleInTask(_:_:) (async)"),
+        ("(2) await resume partial function for CoreScenarios.recordSaleInTask(CoreScenarios.SalesTotals, Swift.Int) async -> ()", "recordSaleInTask(_:_:) (async)"),
+        ("await resume partial function for lockprof.Ledger.post(amount: Swift.Int) async throws -> ()", "Ledger.post(amount:) (async)"),
+        ("async function pointer to CoreScenarios.asyncTasks() async -> ()", "asyncTasks() (async)"),
+        ("CoreScenarios.recordSaleInTask(CoreScenarios.SalesTotals, Swift.Int) async -> ()", "recordSaleInTask(_:_:) (async)"),
+        ("(1) suspend resume partial function for closure #1 @Sendable () async -> () in CoreScenarios.asyncTasks() async -> ()", "closure #1 in asyncTasks() (async)"),
+        ("swift_job_run", "swift_job_run"),
+        ("_dispatch_continuation_pop", "_dispatch_continuation_pop"),
+    ])
+    func asyncFunctionsReadAsTheirSourceNameMarkedAsync(_ demangled: String, _ readable: String) {
+        #expect(FunctionName.readable(demangled) == readable)
+    }
+
+    @Test(arguments: [
+        ("swift::runJobInEstablishedExecutorContext(swift::Job*)", "swift::runJobInEstablishedExecutorContext"),
+        ("swift::threading_impl::thread_start(void*) const", "swift::threading_impl::thread_start"),
+        ("(anonymous namespace)::ProcessOutOfLineJob::process(swift::Job*)", "(anonymous namespace)::ProcessOutOfLineJob::process"),
+        ("std::vector<std::pair<int, int>, std::allocator<std::pair<int, int> > >::push_back(std::pair<int, int> const&)", "std::vector<std::pair<int, int>, std::allocator<std::pair<int, int> > >::push_back"),
+        ("std::function<void (int)>::operator()(int) const", "std::function<void (int)>::operator()"),
+        ("swift::Job::run", "swift::Job::run"),
+    ])
+    func cPlusPlusNamesKeepTheirNamespacesAndLoseTheirParameters(_ demangled: String, _ readable: String) {
+        #expect(FunctionName.readable(demangled) == readable)
+    }
 }

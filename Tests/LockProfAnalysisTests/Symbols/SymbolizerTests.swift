@@ -25,6 +25,26 @@ import Testing
         #expect(symbolizer.frames(ofStack: 11) == [])
     }
 
+    @Test func aFileWithoutALineIsAGuessAndIsNotShown() {
+        // As llvm-symbolizer resolved frames of libswift_Concurrency and libdispatch, which have
+        // no debug information (issue 21), beside a frame with debug information.
+        var trace = ProcessTrace(files: ["t"])
+        trace.add(bankModule)
+        trace.add(symbol(0x10, "swift::runJobInEstablishedExecutorContext(swift::Job*)", file: "crtstuff.c", line: nil))
+        trace.add(symbol(0x20, "_dispatch_continuation_pop", file: "crtstuff.c", line: 0))
+        trace.add(symbol(0x30, "CoreScenarios.recordSaleInTask(CoreScenarios.SalesTotals, Swift.Int) async -> ()", file: "/src/main.swift", line: 187))
+        let symbolizer = Symbolizer(trace: trace)
+        let runJob = symbolizer.resolve(Frame(moduleID: 1, offset: 0x10))
+        #expect(runJob.file == nil)
+        #expect(runJob.shortDescription == "swift::runJobInEstablishedExecutorContext")
+        let pop = symbolizer.resolve(Frame(moduleID: 1, offset: 0x20))
+        #expect(pop.file == nil && pop.line == nil)
+        #expect(pop.shortDescription == "_dispatch_continuation_pop")
+        let task = symbolizer.resolve(Frame(moduleID: 1, offset: 0x30))
+        #expect(task.file == "/src/main.swift" && task.line == 187)
+        #expect(task.shortDescription == "recordSaleInTask(_:_:) (async) (main.swift:187)")
+    }
+
     @Test func wrappersAroundProfilerFunctionsAreTrimmedButUserClosuresAreKept() {
         let frames = [
             FrameReport(function: "swift_beginAccess", module: "libswiftCore.so"),
