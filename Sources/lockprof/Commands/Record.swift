@@ -51,6 +51,12 @@ struct Record: ParsableCommand {
         if !force && FileManager.default.fileExists(atPath: output) {
             throw CommandFailure.fail("\(output) exists (use --force to replace it)", code: CommandFailure.unreadableInput)
         }
+        // Checked before the program runs: finding out afterwards would lose what it recorded.
+        let outputDirectory = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        guard FileManager.default.isWritableFile(atPath: outputDirectory) else {
+            throw CommandFailure.fail(
+                "\(output): cannot write the trace: \(outputDirectory) is not a writable directory", code: CommandFailure.unreadableInput)
+        }
         let library = try Self.preloadLibrary()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lockprof-record-\(UUID().uuidString)")
         try CommandFailure.reporting { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }

@@ -139,6 +139,14 @@ import Testing
         #expect(result.errorLines == ["lockprof: error: cannot run /nonexistent/program: No such file or directory"])
     }
 
+    @Test func anUnwritableTracePathIsRefusedBeforeTheProgramRuns() throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("lockprof-ran-\(UUID().uuidString)").path
+        let result = try CommandRunner.run(["record", "-o", "/nonexistent/dir/t.trace", "--", "/usr/bin/touch", marker])
+        #expect(result.status == 2)
+        #expect(result.errorLines == ["lockprof: error: /nonexistent/dir/t.trace: cannot write the trace: /nonexistent/dir is not a writable directory"])
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
     @Test func noProgramIsAUsageError() throws {
         let result = try CommandRunner.run(["record"])
         #expect(result.status == 64)
