@@ -30,7 +30,9 @@ public struct ContentionRecording: Sendable {
     public init(report: ContentionReport) { self.report = report }
 
     /// `record` calls of concurrent tests take turns on the process's one recording session.
-    private static let turn = Mutex(())
+    /// A pthread mutex (NSLock), not `Synchronization.Mutex`: ThreadSanitizer cannot see the
+    /// latter's contended path, which the kernel takes (`FUTEX_LOCK_PI`).
+    private static let turn = NSLock()
 
     /// Records `workload` into a temporary trace, analyses it with `threshold` (the wait fraction
     /// above which a lock is flagged) and deletes the trace.
@@ -41,7 +43,7 @@ public struct ContentionRecording: Sendable {
     public static func record(
         threshold: Double = ContentionAnalysis.defaultThreshold, _ workload: () throws -> Void
     ) throws -> ContentionRecording {
-        try turn.withLock { _ in
+        try turn.withLock {
             let path = FileManager.default.temporaryDirectory
                 .appendingPathComponent("lockprof-testing-\(UUID().uuidString).trace").path
             try LockProfiler.start(tracePath: path)

@@ -46,7 +46,7 @@ func sleepers(_ core: LockCore) -> UInt64 {
         lock.lock()
         #expect(lock.tryLock())
         #expect(lock.lock(timeout: .milliseconds(1)))
-        let othersTry = Mutex<[Bool]>([])
+        let othersTry = Locked<[Bool]>([])
         func otherThreadTries() {
             onThreads(1) { _ in
                 let got = lock.tryLock()
@@ -74,7 +74,7 @@ func sleepers(_ core: LockCore) -> UInt64 {
         let name = "family.rwlock-\(UUID())"
         let lock = ProfiledRWLock(name: name)
         let value = UnsafeCounter()
-        let sums = Mutex(0)
+        let sums = Locked(0)
         onThreads(8) { index in
             if index < 2 {
                 for _ in 0..<2_000 { lock.withWriteLock { value.value += 1 } }
@@ -111,7 +111,7 @@ func sleepers(_ core: LockCore) -> UInt64 {
     @Test func aWriterExcludesReadersAndWriters() {
         let lock = ProfiledRWLock(name: "family.writer-\(UUID())")
         lock.lockWrite()
-        let attempts = Mutex<[Bool]>([])
+        let attempts = Locked<[Bool]>([])
         onThreads(1) { _ in
             let read = lock.tryLockRead()
             let write = lock.tryLockWrite()

@@ -47,7 +47,7 @@ import Testing
         let name = "semantics.try-\(UUID())"
         let lock = ProfiledLock(name: name)
         lock.lock()
-        let attempt = Mutex<Bool?>(nil)
+        let attempt = Locked<Bool?>(nil)
         onThreads(1) { _ in attempt.withLock { $0 = lock.tryLock() } }
         #expect(attempt.withLock { $0 } == false)
         lock.unlock()
@@ -80,11 +80,11 @@ import Testing
         let name = "semantics.timeout-\(UUID())"
         let lock = ProfiledLock(name: name)
         lock.lock()
-        let first = Mutex<Bool?>(nil)
+        let first = Locked<Bool?>(nil)
         onThreads(1) { _ in first.withLock { $0 = lock.lock(timeout: .milliseconds(20)) } }
         #expect(first.withLock { $0 } == false)
 
-        let second = Mutex<Bool?>(nil)
+        let second = Locked<Bool?>(nil)
         let waiter = Thread {
             let acquired = lock.lock(timeout: .seconds(10))
             second.withLock { $0 = acquired }

@@ -48,25 +48,25 @@ final class ShardedCounter: Sendable {
     /// and the final total must equal the work done.
     static func run(threads: Int, milliseconds: Int) -> DemoOutcome {
         let counter = ShardedCounter(shards: threads)
-        let checksums = Mutex<UInt64>(0)
-        let totals = Mutex(0)
+        let checksums = Atomic<UInt64>(0)  // not Mutex: TSan cannot see its kernel-taken contended path
+        let totals = Atomic(0)  // not Mutex: TSan cannot see its kernel-taken contended path
         let deadline = DemoDeadline(milliseconds: milliseconds)
         let increments = DemoThreads.run(threads, named: "shard") { thread in
             var checksum = UInt64(thread)
             var step = 0
             while !deadline.hasPassed(atStep: step) || step <= 1000 {
                 counter.increment(shard: thread, checksum: &checksum)
-                if thread == 0 && step % 65_536 == 1000 { totals.withLock { $0 += 1 }; _ = counter.total() }
+                if thread == 0 && step % 65_536 == 1000 { totals.add(1, ordering: .relaxed); _ = counter.total() }
                 step += 1
             }
-            checksums.withLock { $0 ^= checksum }
+            checksums.bitwiseXor(checksum, ordering: .relaxed)
             return step
         }
         let expected = increments.reduce(0, +)
         let total = counter.total()
         var acquisitions: [String: UInt64] = [:]
         // Each shard: its thread's increments, and one acquisition per total() (thread 0's and the final one).
-        let totalCalls = totals.withLock { $0 } + 1
+        let totalCalls = totals.load(ordering: .relaxed) + 1
         for (index, count) in increments.enumerated() { acquisitions["demo.shard-\(index)"] = UInt64(count + totalCalls) }
         return DemoOutcome(
             scenario: "sharded counter", acquisitions: acquisitions,

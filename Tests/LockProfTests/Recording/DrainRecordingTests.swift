@@ -17,7 +17,7 @@ extension RecordingTests {
         let lock = ProfiledLock(name: "recording.drain-\(UUID())")
         let lockID = lock.core.lockID
         let handOvers = 60_000  // per thread: 120 000 events, several ring capacities
-        let serials = Mutex<[Int: UInt32]>([:])
+        let serials = Locked<[Int: UInt32]>([:])
         try LockProfiler.start(tracePath: path)
         let base = lockprof_now_ns()
         onThreads(2) { thread in
@@ -100,7 +100,7 @@ extension RecordingTests {
     /// before its timeout (20 s here), with one FUTEX_WAKE.
     @Test func aRingPastItsFillMarkWakesTheSleepingCollector() {
         let wakeCallsBefore = CollectorWakeup.wakeCalls.load(ordering: .relaxed)
-        let slept = Mutex<UInt64?>(nil)
+        let slept = Locked<UInt64?>(nil)
         onThreads(2) { role in
             if role == 0 {
                 let start = lockprof_now_ns()

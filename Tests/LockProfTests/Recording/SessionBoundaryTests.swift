@@ -24,7 +24,7 @@ extension RecordingTests {
             for _ in 0..<3 { sleepWhileHoldingTheLock(lock) }
         }
         let stopping = Atomic<Bool>(false)
-        let firstWasFinished = Mutex<Bool?>(nil)
+        let firstWasFinished = Locked<Bool?>(nil)
         onThreads(2) { role in
             if role == 0 {
                 stopping.store(true, ordering: .releasing)

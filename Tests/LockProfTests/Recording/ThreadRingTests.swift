@@ -10,7 +10,7 @@ import Testing
         let ring = ThreadRing(serial: 999, systemThreadID: 0, name: "stress")
         let total = 500_000  // 2 000 000 words: the ring wraps about 30 times
         let producerDone = Atomic<Bool>(false)
-        let received = Mutex<(count: Int, corrupt: Int, outOfOrder: Int)>((0, 0, 0))
+        let received = Locked<(count: Int, corrupt: Int, outOfOrder: Int)>((0, 0, 0))
 
         onThreads(2) { role in
             if role == 0 {
