@@ -25,7 +25,7 @@ public struct TextReportRenderer: Sendable {
         }
         let hidden = report.verdict.lockCount - report.locks.count
         if hidden > 0 {
-            lines.append("(\(hidden) more lock\(hidden == 1 ? "" : "s") with less wait not shown; use --top to list more)")
+            lines.append("(\(hidden) more lock\(hidden == 1 ? "" : "s") with less wait not shown; use --top N or --all to list more)")
         }
         let kindLines = report.locks.compactMap { kindLine(of: $0, multipleProcesses: multipleProcesses) }
         if !kindLines.isEmpty {

@@ -13,6 +13,7 @@ struct Report: ParsableCommand {
 
             Examples:
               lockprof report trace.bin --top 5 --stacks 2
+              lockprof report trace.bin --all --stacks 0
               lockprof report server.trace worker.trace --threshold 5%
               lockprof report trace.bin --format json > baseline.json
               lockprof report trace.bin --format html -o report.html
@@ -30,6 +31,9 @@ struct Report: ParsableCommand {
 
     @Option(help: "Locks to list, most wait first; flagged locks are always listed.")
     var top: Int = 20
+
+    @Flag(help: "List every lock (a trace of a million locks lists a million rows); overrides --top.")
+    var all = false
 
     @Option(help: "Holder and waiter stacks to show per lock (default 3; 20 for html, whose icicle graphs merge them).")
     var stacks: Int?
@@ -53,7 +57,7 @@ struct Report: ParsableCommand {
             try ContentionAnalysis.report(paths: traces, threshold: fraction, progress: progress?.callback)
         }
         let rendered = try CommandFailure.reporting {
-            try Self.render(report, of: traces, format: format, top: top, stacks: stacks)
+            try Self.render(report, of: traces, format: format, top: all ? Int.max : top, stacks: stacks)
         }
         progress?.finish()
         guard let output else { return CommandFailure.printOutput(rendered) }

@@ -113,7 +113,7 @@ let hotAndShardedRun: [TraceRecord] =
         #expect(report.locks.first?.name == "hot-counter")
         #expect(report.verdict.lockCount == 9)
         let text = TextReportRenderer().render(report)
-        #expect(text.contains("(6 more locks with less wait not shown; use --top to list more)"))
+        #expect(text.contains("(6 more locks with less wait not shown; use --top N or --all to list more)"))
     }
 
     @Test func flaggedLockBeyondTheLimitIsStillListed() {

@@ -24,6 +24,18 @@ import Testing
         #expect(lock["flagged"] as? Bool == false)
     }
 
+    @Test func allListsTheLocksTopLeavesOut() throws {
+        let traces = [RecordedTraces.shared.contended, RecordedTraces.shared.quiet]
+        let topOne = try CommandRunner.run(["report", "--top", "1"] + traces)
+        #expect(topOne.status == 0)
+        #expect(!topOne.standardOutput.contains("demo.solo"))
+        #expect(topOne.outputLines.contains("(1 more lock with less wait not shown; use --top N or --all to list more)"))
+        let all = try CommandRunner.run(["report", "--top", "1", "--all"] + traces)
+        #expect(all.status == 0)
+        #expect(all.outputLines.contains { $0.contains("demo.solo") })
+        #expect(!all.standardOutput.contains("not shown"))
+    }
+
     @Test func truncatedTraceGivesAPartialReportAndSaysWhatWasLost() throws {
         let cut = try RecordedTraces.truncatedCopy(of: RecordedTraces.shared.contended, cuttingLast: 7)
         let result = try CommandRunner.run(["report", cut])

@@ -36,7 +36,7 @@ public struct HTMLReportRenderer: Sendable {
             body.append(HTMLLockTable(locks: locks, multipleProcesses: multipleProcesses, anchors: anchors).html())
         }
         let hidden = report.verdict.lockCount - report.locks.count
-        if hidden > 0 { body.append("<p class=\"muted\">\(hidden) more lock\(hidden == 1 ? "" : "s") with less wait not shown (use --top to list more).</p>") }
+        if hidden > 0 { body.append("<p class=\"muted\">\(hidden) more lock\(hidden == 1 ? "" : "s") with less wait not shown (use --top N or --all to list more).</p>") }
         let kindLines = locks.compactMap { TextReportRenderer().kindLine(of: $0, multipleProcesses: multipleProcesses) }
         if !kindLines.isEmpty { body.append("<ul class=\"kinds\">" + kindLines.map { "<li>\(MarkupEscaping.text($0))</li>" }.joined() + "</ul>") }
         body.append("</section>")
