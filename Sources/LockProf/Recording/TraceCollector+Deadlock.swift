@@ -45,17 +45,24 @@ enum DeadlockStderrReport {
         return identity.name == identity.site ? "'\(identity.name)'" : "'\(identity.name)' (\(identity.site))"
     }
 
-    /// The waiter's frames below lockprof's own, at most ``maximumFrames``.
+    /// The waiter's frames below lockprof's own (functions of the `LockProf` module), at most ``maximumFrames``.
     private static func frames(of stack: UInt64) -> [String] {
         guard let addresses = ContentionProfile.shared.stacks.addresses(of: stack) else { return ["(stack not captured)"] }
         let symbols = ProfileSymbols.shared.frames(of: Set(addresses))
         let described = addresses.map { address -> (String, Bool) in
             guard let frame = symbols[address] else { return ("0x" + String(address, radix: 16), false) }
             let place = frame.file.isEmpty ? "" : " (\(frame.file):\(frame.line))"
-            return (frame.function + place, frame.function.hasPrefix("LockProf."))
+            return (frame.function + place, isLockProf(frame.function))
         }
         return Array(described.drop { $0.1 }.prefix(maximumFrames).map(\.0))
     }
 
     static let maximumFrames = 12
+
+    /// Whether a demangled name is a function of the `LockProf` module (or a closure in one).
+    private static func isLockProf(_ function: String) -> Bool {
+        let owner = function.range(of: " in ").map { String(function[$0.upperBound...]) } ?? function
+        let name = owner.hasPrefix("static ") ? owner.dropFirst(7) : Substring(owner)
+        return name.hasPrefix("LockProf.")
+    }
 }
