@@ -51,7 +51,7 @@ enum DeadlockStderrReport {
         let symbols = ProfileSymbols.shared.frames(of: Set(addresses))
         let described = addresses.map { address -> (String, Bool) in
             guard let frame = symbols[address] else { return ("0x" + String(address, radix: 16), false) }
-            let place = frame.file.isEmpty ? "" : " (\(frame.file):\(frame.line))"
+            let place = frame.file.isEmpty || frame.line == 0 ? "" : " (\(frame.file):\(frame.line))"
             return (frame.function + place, isLockProf(frame.function))
         }
         return Array(described.drop { $0.1 }.prefix(maximumFrames).map(\.0))
@@ -61,7 +61,9 @@ enum DeadlockStderrReport {
 
     /// Whether a demangled name is a function of the `LockProf` module (or a closure in one).
     private static func isLockProf(_ function: String) -> Bool {
-        let owner = function.range(of: " in ").map { String(function[$0.upperBound...]) } ?? function
+        // `closure #1 (…) in static LockProf.X.f()`: the closure's owner; names may hold `(capture in _…)`.
+        let closureOwner = function.hasPrefix("closure #") ? function.range(of: " in ").map { String(function[$0.upperBound...]) } : nil
+        let owner = closureOwner ?? function
         let name = owner.hasPrefix("static ") ? owner.dropFirst(7) : Substring(owner)
         return name.hasPrefix("LockProf.")
     }
