@@ -86,7 +86,10 @@ struct Record: ParsableCommand {
         switch ending {
         case .exited(0): return
         case .exited(let code): throw ExitCode(code)
-        case .killed(let signal): ChildProcess.terminate(bySignal: signal)
+        case .killed(let signal):
+            // Ending by the signal never returns, so the deferred removal would not run.
+            try? FileManager.default.removeItem(at: directory)
+            ChildProcess.terminate(bySignal: signal)
         }
     }
 

@@ -44,6 +44,19 @@ extension RecordingTests {
         #expect(batch < closure)
         #expect(taskStack.contains(ExecutorFolding.executorFrame), "\(taskStack)")
         #expect(!taskStack.contains { $0.hasPrefix("swift_job_run") || $0.hasPrefix("_dispatch_") }, "\(taskStack)")
+        // What a reader sees: the same frames in the text and the JSON report, no C++ name cut.
+        let shown = report.limited(locks: .max, stacks: .max)
+        let text = TextReportRenderer().render(shown)
+        let json = JSONReportRenderer().render(shown)
+        #expect(text.contains("recordSaleInTask(_:_:_:) (async)"), "\(text)")
+        #expect(text.contains("saleBatch(_:_:_:) (async)"), "\(text)")
+        for rendered in [text, json] {
+            #expect(rendered.contains("recordSaleInTask("))
+            #expect(rendered.contains("saleBatch("))
+            #expect(rendered.contains("AsyncStackRecordingTests.swift"))
+            #expect(rendered.contains(ExecutorFolding.executorFrame))
+            #expect(!rendered.contains("(swift:)"))
+        }
         if let actorStack = stacks.first(where: { $0.first?.contains("SalesLedger.post") == true }) {
             #expect(actorStack.contains { $0.hasPrefix("auditInTask(_:_:) (async)") }, "\(actorStack)")
         } else {
