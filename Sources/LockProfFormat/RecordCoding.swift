@@ -16,7 +16,6 @@ enum RecordTag: UInt8 {
     case checkpoint = 11
     case end = 12
     case lockOrder = 13
-    case deadlock = 14
 }
 
 /// Event times inside one chunk are written as zigzag deltas from the previous event time of the
@@ -94,7 +93,6 @@ extension TraceRecord {
         case .checkpoint: .checkpoint
         case .end: .end
         case .lockOrder: .lockOrder
-        case .deadlock: .deadlock
         }
     }
 
@@ -162,8 +160,6 @@ extension TraceRecord {
             sink.varint(r.acquiredLockID)
             sink.varint(r.threadID)
             sink.varint(r.stackID)
-        case .deadlock(let r):
-            r.encodeBody(into: &sink)
         }
     }
 
@@ -236,8 +232,6 @@ extension TraceRecord {
                 LockOrderRecord(
                     heldLockID: try source.varint32(), acquiredLockID: try source.varint32(),
                     threadID: try source.varint32(), stackID: try source.varint32()))
-        case .deadlock:
-            return .deadlock(try DeadlockRecord.decodeBody(from: &source))
         }
     }
 }
