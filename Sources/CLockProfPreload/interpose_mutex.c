@@ -1,8 +1,11 @@
-// pthread_mutex_*: the exported replacements. The fast path of a lock is the real trylock and a
-// plain increment in the thread's cache; the fast path of an unlock reads the mutex's own lock
+// pthread_mutex_*: the exported replacements. The fast path of a lock is a try (glibc's own for a
+// normal mutex, inline; the real trylock for the other kinds) and, out of line in a leaf, a plain
+// increment in the thread's cache; the fast path of an unlock reads the mutex's own lock
 // word (glibc's: 0 free, 1 held, 2 held and waiters may sleep; robust and priority-inheritance
 // mutexes keep the owner's tid and the FUTEX_WAITERS bit instead) and calls the real unlock.
 #include "preload_internal.h"
+
+#include <sys/single_threaded.h>
 
 #pragma GCC visibility push(default)
 
@@ -37,8 +40,8 @@ static int acquire_timed(void *mutex, const void *deadline) { return lp_real.mut
 
 static int release(void *mutex) { return lp_real.mutex_unlock(mutex); }
 
-static __attribute__((noinline)) int lock_contended(lp_thread *thread, pthread_mutex_t *mutex, int tried,
-                                                    const struct timespec *deadline) {
+static __attribute__((noinline)) int lock_contended(pthread_mutex_t *mutex, int tried, const struct timespec *deadline) {
+    lp_thread *thread = &lp_self;
     if (tried == EOWNERDEAD) {  // robust: acquired, the previous owner died
         lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), 0);
         return tried;
@@ -48,15 +51,63 @@ static __attribute__((noinline)) int lock_contended(lp_thread *thread, pthread_m
                        mutex, deadline);
 }
 
-int pthread_mutex_lock(pthread_mutex_t *mutex) {
+// The general count of an uncontended acquisition: a cache miss, a sample due.
+static __attribute__((noinline)) int count_slow(pthread_mutex_t *mutex) {
+    lp_count_acquisition(&lp_self, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex));
+    return 0;
+}
+
+// The count of an uncontended acquisition, out of line: the interposers keep only the mutex live
+// across the real trylock (one saved register instead of six) and tail-call here. The common case,
+// a cache hit with no sample due, is a leaf with no call; anything else tail-calls count_slow.
+static __attribute__((noinline)) int count_uncontended(pthread_mutex_t *mutex) {
     lp_thread *thread = &lp_self;
-    if (LP_UNLIKELY(thread->busy | !lp_active)) return pass_lock(mutex);
-    int tried = lp_real.mutex_trylock(mutex);
-    if (LP_LIKELY(tried == 0)) {
-        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex));
-        return 0;
+    uintptr_t address = (uintptr_t)mutex;
+    lp_cache_entry *entry = lp_slot(thread, address);
+    if (LP_UNLIKELY(entry->address != address || thread->sample_countdown <= 1 ||
+                    __atomic_load_n(&entry->lock->dead, __ATOMIC_RELAXED))) {
+        return count_slow(mutex);
     }
-    return lock_contended(thread, mutex, tried, NULL);
+    if ((mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1) {
+        entry->secondary++;  // a re-entry: not an acquisition, never contended
+    } else {
+        entry->acquisitions++;
+        thread->sample_countdown--;
+    }
+    return 0;
+}
+
+// A normal mutex (kind 0: no type, robust, priority-inheritance, shared or elision bit) whose
+// lock word is 0 is taken here the way glibc's own fast path takes it (word 0 -> 1 with acquire,
+// then the owner's tid and the user count), saving the call to the real trylock: its release by
+// the real unlock, a condition wait, or a waiter's futex see exactly what glibc would have left.
+// A thread not yet registered (tid unknown) goes through the real trylock once. In a process
+// that has one thread (__libc_single_threaded), glibc sets the word with a plain store, no atomic
+// instruction; so does this, or the profiled program would pay an atomic bare glibc does not.
+static inline int take_normal(pthread_mutex_t *mutex) {
+    if (__libc_single_threaded) {
+        if (mutex->__data.__lock != 0) return EBUSY;
+        mutex->__data.__lock = 1;
+    } else {
+        int expected = 0;
+        if (!__atomic_compare_exchange_n(&mutex->__data.__lock, &expected, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+            return EBUSY;
+        }
+    }
+    mutex->__data.__owner = (int)lp_self.tid;
+    ++mutex->__data.__nusers;
+    return 0;
+}
+
+int pthread_mutex_lock(pthread_mutex_t *mutex) {
+    if (LP_UNLIKELY(lp_self.busy | !lp_active)) return pass_lock(mutex);
+    if (LP_LIKELY(mutex->__data.__kind == 0 && lp_self.tid != 0)) {
+        if (LP_LIKELY(take_normal(mutex) == 0)) return count_uncontended(mutex);
+        return lock_contended(mutex, EBUSY, NULL);
+    }
+    int tried = lp_real.mutex_trylock(mutex);
+    if (LP_LIKELY(tried == 0)) return count_uncontended(mutex);
+    return lock_contended(mutex, tried, NULL);
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t *mutex, const struct timespec *deadline) {
@@ -64,11 +115,8 @@ int pthread_mutex_timedlock(pthread_mutex_t *mutex, const struct timespec *deadl
     if (LP_UNLIKELY(!lp_real.mutex_timedlock) && !lp_resolve()) return 0;
     if (LP_UNLIKELY(thread->busy | !lp_active)) return lp_real.mutex_timedlock(mutex, deadline);
     int tried = lp_real.mutex_trylock(mutex);
-    if (LP_LIKELY(tried == 0)) {
-        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex));
-        return 0;
-    }
-    return lock_contended(thread, mutex, tried, deadline);
+    if (LP_LIKELY(tried == 0)) return count_uncontended(mutex);
+    return lock_contended(mutex, tried, deadline);
 }
 
 int pthread_mutex_trylock(pthread_mutex_t *mutex) {

@@ -3,7 +3,8 @@
 // program that defines a symbol of the same name, or links LockProf itself, never binds to ours).
 //
 // The design, in short (docs/design.md, "Profiling a program as it is"):
-// - Every lock call first tries the real trylock. Success is an uncontended acquisition: it is
+// - Every lock call first tries the lock without waiting (a normal mutex: glibc's own fast path,
+//   inline, interpose_mutex.c; any other: the real trylock). Success is an uncontended acquisition: it is
 //   counted with a plain increment in the calling thread's own cache (initial-exec TLS, direct-
 //   mapped by lock address), which is added to the shared per-lock record only at safe points
 //   (the entry is evicted, the lock is destroyed and met again, the thread exits, the process

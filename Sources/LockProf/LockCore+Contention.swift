@@ -40,6 +40,8 @@ extension LockCore {
         }
 
         let waiterStack = beginSleeping(since: waitStart, recording: recording)
+        let publishedWait = recording ? Recorder.publishWait(lockID: lockID, since: waitStart, stack: waiterStack) : nil
+        defer { publishedWait?.end() }
         let deadline =
             timeoutNanoseconds >= 0 ? WaitClock.deadline(after: waitStart, timeoutNanoseconds: timeoutNanoseconds) : .max
         while word.pointee.exchange(2, ordering: .acquiring) != 0 {

@@ -16,6 +16,7 @@ enum RecordTag: UInt8 {
     case checkpoint = 11
     case end = 12
     case lockOrder = 13
+    case deadlock = 14
 }
 
 /// Event times inside one chunk are written as zigzag deltas from the previous event time of the
@@ -93,6 +94,7 @@ extension TraceRecord {
         case .checkpoint: .checkpoint
         case .end: .end
         case .lockOrder: .lockOrder
+        case .deadlock: .deadlock
         }
     }
 
@@ -160,6 +162,8 @@ extension TraceRecord {
             sink.varint(r.acquiredLockID)
             sink.varint(r.threadID)
             sink.varint(r.stackID)
+        case .deadlock(let r):
+            r.encodeBody(into: &sink)
         }
     }
 
@@ -232,6 +236,8 @@ extension TraceRecord {
                 LockOrderRecord(
                     heldLockID: try source.varint32(), acquiredLockID: try source.varint32(),
                     threadID: try source.varint32(), stackID: try source.varint32()))
+        case .deadlock:
+            return .deadlock(try DeadlockRecord.decodeBody(from: &source))
         }
     }
 }

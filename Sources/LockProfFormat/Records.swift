@@ -35,6 +35,8 @@ public enum TraceRecord: Equatable, Sendable {
     /// A thread acquired (or began waiting for) one lock while holding another: one edge of the
     /// lock-order graph, written once per pair with the acquiring stack.
     case lockOrder(LockOrderRecord)
+    /// Threads waiting for each other in a cycle, seen while the program ran (``DeadlockRecord``).
+    case deadlock(DeadlockRecord)
 }
 
 /// The kind of synchronization primitive a lock is. Raw values are part of the trace format.

@@ -65,6 +65,20 @@ case "hammer":
     LockProfiler.stop()
     exit(ok ? 0 : 1)
 
+case "deadlock":
+    // Two threads take deadlock.a and deadlock.b in opposite orders, each holding its first
+    // before either takes its second (a barrier), so they always deadlock; main then waits to be
+    // killed (the live-deadlock test, with LOCKPROF_DEADLOCK_AFTER set by the test).
+    startRecording()
+    let a = ProfiledLock(name: "deadlock.a")
+    let b = ProfiledLock(name: "deadlock.b")
+    let holding = DeadlockBarrier()
+    for (first, second) in [(a, b), (b, a)] {
+        Thread { takeBothAfterBarrier(first, second, barrier: holding) }.start()
+    }
+    say("recording")
+    while true { sleep(60) }
+
 case "hammer-forever":
     // Records until killed (the kill -9 test).
     startRecording()

@@ -43,6 +43,13 @@ let everyKindOfRecord: [TraceRecord] = [
         return family
     }()),
     .lockOrder(LockOrderRecord(heldLockID: 7, acquiredLockID: 8, threadID: 1, stackID: 3)),
+    .deadlock(
+        DeadlockRecord(
+            timeNanoseconds: 5_000_000_000,
+            waiters: [
+                .init(threadID: 1, waitsForLockID: 8, heldLockIDs: [7], waitNanoseconds: 1_200_000_000, stackID: 3),
+                .init(threadID: 2, waitsForLockID: 7, heldLockIDs: [9, 8], waitNanoseconds: 1_100_000_000, stackID: 0),
+            ])),
     .drops(DropRecord(threadID: 1, droppedEvents: 17)),
     .checkpoint(CheckpointRecord(timeNanoseconds: 5_100_000_000)),
     .end(EndRecord(timeNanoseconds: 6_000_000_000)),

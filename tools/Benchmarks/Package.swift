@@ -90,6 +90,13 @@ let package = Package(
             ],
             path: "Sources/ThreadScaling"
         ),
+        // Run by tools/stack-capture: the frame-pointer walk against unw_backtrace, in time and
+        // in memory per thread. Imports CLockProfSupport, LockProf's C layer, directly.
+        .executableTarget(
+            name: "StackCapture",
+            dependencies: [.product(name: "LockProf", package: "lockprof")],
+            path: "Sources/StackCapture"
+        ),
         // Run by tools/bench: a fixed multi-threaded workload's wall time, recording on ÷ off.
         .executableTarget(
             name: "DemoOverhead",

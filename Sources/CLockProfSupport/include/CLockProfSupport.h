@@ -1,6 +1,7 @@
 // The only C in lockprof: what Swift cannot reach directly or cheaply.
 // Clock (rdtsc or CLOCK_MONOTONIC), thread ids and names, a thread-local slot with an exit hook,
-// stack capture (libunwind's unw_backtrace), module lookup (dladdr1), futex, process identity.
+// stack capture (a frame-pointer walk that follows Swift async contexts), module lookup
+// (dladdr1), futex, process identity.
 #ifndef CLOCKPROF_SUPPORT_H
 #define CLOCKPROF_SUPPORT_H
 
@@ -217,8 +218,19 @@ static inline __attribute__((always_inline)) void lockprof_held_pop(uint32_t loc
 // MARK: Stacks and modules
 
 /// Captures up to `max` return addresses of the calling thread, innermost first, skipping
-/// `skip` frames above the caller. Returns the number captured. Uses unw_backtrace (≈235 ns).
+/// `skip` frames above the caller. Returns the number captured. Walks frame pointers within the
+/// thread's stack bounds and, through a Swift async frame, the task's async callers (their resume
+/// functions + 1); libunwind only when the thread's stack bounds cannot be read (stack.c).
 int lockprof_capture_stack(uint64_t *frames, int max, int skip);
+
+/// The same with libunwind's unw_backtrace (which allocates a 256 KiB cache in every thread that
+/// uses it): kept for the capture benchmark and to check the frame-pointer walk against.
+int lockprof_capture_stack_unwind(uint64_t *frames, int max, int skip);
+
+/// The address range of the Swift concurrency runtime's job runner
+/// (swift::runJobInEstablishedExecutorContext), read once from libswift_Concurrency's symbol
+/// table; returns 0, and an empty range, when it cannot be found (job_runner.c).
+int lockprof_job_runner_range(uintptr_t *start, uintptr_t *end);
 
 /// Finds the module containing `address`: writes its load bias (address − bias is the
 /// module-relative address symbolizers expect) and copies its path. Returns 0 when found.

@@ -104,6 +104,16 @@ enum Recorder {
         }
     }
 
+    /// Publishes the calling thread's wait for `lockID` for the deadlock watchdog
+    /// (``PublishedWait``); returns it, for the waiter to end when it stops waiting. Called only
+    /// while recording, just before sleeping.
+    static func publishWait(lockID: UInt32, since start: UInt64, stack: UInt64) -> PublishedWait? {
+        guard let ring = currentRing() else { return nil }
+        let wait = ring.takeUnretainedValue().wait
+        wait.begin(lockID: lockID, since: start, stack: stack)
+        return wait
+    }
+
     /// Captures the calling thread's stack if its budget allows, writes it into the ring the
     /// first time this thread sees it, and returns its hash (0 when not captured).
     @inline(never)

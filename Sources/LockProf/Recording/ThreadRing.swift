@@ -86,6 +86,8 @@ final class ThreadRing: @unchecked Sendable {
     private var seenStacksSession: UInt32 = 0
     /// The lock-order pairs this thread has written in that same session (forgotten with the stacks).
     let lockOrders = RecordedLockOrders()
+    /// The profiled lock this thread sleeps on now, for the deadlock watchdog.
+    let wait = PublishedWait()
     /// Stack-capture budget: at most `captureBudget` captures per `captureWindow` nanoseconds.
     private var windowStart: UInt64 = 0
     private var capturesInWindow = 0

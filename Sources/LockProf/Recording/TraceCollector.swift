@@ -184,7 +184,7 @@ final class TraceCollector {
 
     /// The trace id of a stack hash (0 for "not captured"), assigned on first sight.
     @inline(__always)
-    private func stackID(_ hash: UInt64) -> UInt32 {
+    func stackID(_ hash: UInt64) -> UInt32 {
         hash == 0 ? 0 : stackIDs.id(of: hash)
     }
 
@@ -220,7 +220,7 @@ final class TraceCollector {
     }
 
     @inline(__always)
-    private func writeThreadRecordIfNeeded(_ ring: ThreadRing) {
+    func writeThreadRecordIfNeeded(_ ring: ThreadRing) {
         guard ring.threadRecordWriter != number else { return }
         writeThreadRecord(ring)
     }
@@ -238,7 +238,7 @@ final class TraceCollector {
     }
 
     @inline(__always)
-    private func writeLockRecordIfNeeded(_ lockID: UInt32) {
+    func writeLockRecordIfNeeded(_ lockID: UInt32) {
         guard !isLockRecordWritten(lockID) else { return }
         writeLockRecord(lockID)
     }
@@ -275,12 +275,12 @@ final class TraceCollector {
 
     // MARK: Writing
 
-    private func write(_ record: TraceRecord) {
+    func write(_ record: TraceRecord) {
         guard failure == nil else { return }
         do { try writer.append(record) } catch { fail(error) }
     }
 
-    private func flush() {
+    func flush() {
         guard failure == nil else { return }
         do { try writer.flush() } catch { fail(error) }
     }

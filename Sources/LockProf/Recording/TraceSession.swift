@@ -58,10 +58,20 @@ final class TraceSession: @unchecked Sendable {
 
     private func runCollector() {
         var lastCheckpoint = lockprof_now_ns()
+        var lastWatch = lastCheckpoint
+        var watchdog = DeadlockWatchdog.fromEnvironment()
         while !stopRequested.load(ordering: .acquiring) {
             CollectorWakeup.sleep(nanoseconds: TraceSession.drainInterval)
             collector.drainRings(recording: true)
             let now = lockprof_now_ns()
+            if watchdog != nil, now &- lastWatch >= DeadlockWatchdog.checkInterval {
+                lastWatch = now
+                for cycle in watchdog!.newCycles(in: RingRegistry.shared.currentRings(), now: now) {
+                    collector.writeDeadlock(cycle, at: now)
+                    let report = DeadlockStderrReport.text(of: cycle, at: now, tracePath: path)
+                    try? FileDescriptor.standardError.writeAll(report)
+                }
+            }
             if now &- lastCheckpoint >= TraceSession.checkpointInterval {
                 collector.checkpoint()
                 lastCheckpoint = now

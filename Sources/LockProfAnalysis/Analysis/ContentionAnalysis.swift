@@ -88,6 +88,7 @@ public enum ContentionAnalysis {
                 flaggedLocks: locks.filter(\.isFlagged).map { displayName($0, multipleProcesses: multipleProcesses) },
                 threshold: threshold))
         report.inversions = inversions
+        report.deadlocks = processes.flatMap(DeadlockReport.deadlocks(in:))
         return report
     }
 

@@ -13,6 +13,9 @@ public struct CheckFailure: Equatable, Sendable, CustomStringConvertible {
         case regression(before: Double, after: Double, tolerance: RegressionTolerance)
         /// A lock-order inversion, described in one line; fails unless inversions are allowed.
         case inversion(String)
+        /// A deadlock the runtime saw while the program ran, described in one line; always fails,
+        /// whatever the limits, the baseline or the ignored locks.
+        case deadlock(String)
     }
 
     /// What was broken.
@@ -22,7 +25,7 @@ public struct CheckFailure: Equatable, Sendable, CustomStringConvertible {
     public init(_ reason: Reason) { self.reason = reason }
 
     /// The reason's kind as a word, for JSON and JUnit (`wait_fraction`, `p99_wait`,
-    /// `contended_share`, `regression`, `inversion`).
+    /// `contended_share`, `regression`, `inversion`, `deadlock`).
     public var kind: String {
         switch reason {
         case .waitFraction: "wait_fraction"
@@ -30,6 +33,7 @@ public struct CheckFailure: Equatable, Sendable, CustomStringConvertible {
         case .contendedShare: "contended_share"
         case .regression: "regression"
         case .inversion: "inversion"
+        case .deadlock: "deadlock"
         }
     }
 
@@ -47,6 +51,8 @@ public struct CheckFailure: Equatable, Sendable, CustomStringConvertible {
                 + "(allowed: +\(ReportFormatting.percent(tolerance.relative)) and +\(ReportFormatting.percent(tolerance.absolute)) of runtime)"
         case .inversion(let text):
             "lock-order inversion: \(text)"
+        case .deadlock(let text):
+            "deadlock: \(text)"
         }
     }
 }

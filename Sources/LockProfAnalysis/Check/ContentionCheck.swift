@@ -44,7 +44,11 @@ public enum ContentionCheck {
                 lock: lock, displayName: displayName, isIgnored: false, baselineWaitFraction: before?.waitFraction, failures: failures)
         }
         let inversionFailures = policy.allowInversions ? [] : inversions.map { CheckFailure(.inversion($0)) }
-        return CheckOutcome(locks: checks, otherFailures: inversionFailures, report: report, comparedWithBaseline: baseline != nil)
+        let deadlockFailures = report.deadlocks.map { deadlock in
+            CheckFailure(.deadlock(deadlock.threads.map { "thread \($0.threadID) waits for \($0.waitsFor)" }.joined(separator: ", ")
+                + " (pid \(deadlock.process))"))
+        }
+        return CheckOutcome(locks: checks, otherFailures: deadlockFailures + inversionFailures, report: report, comparedWithBaseline: baseline != nil)
     }
 
     /// The limits `lock` breaks.

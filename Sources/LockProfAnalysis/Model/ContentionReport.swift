@@ -21,6 +21,9 @@ public struct ContentionReport: Equatable, Sendable {
     public var verdict: Verdict
     /// Every cycle of the lock-order graph (`LockOrderGraph`): locks taken in opposite orders.
     public var inversions: [LockOrderInversion] = []
+    /// Deadlocks the runtime saw while the program ran (``DeadlockReport``): shown first, and
+    /// `lockprof check` fails on any.
+    public var deadlocks: [DeadlockReport] = []
 
     /// A report of these parts, as ``ContentionAnalysis`` assembles it.
     public init(

@@ -33,6 +33,8 @@ public struct ProcessTrace: Equatable, Sendable {
     public var lockOrders: [LockOrderRecord] = []
     /// The (held, acquired) pairs in `lockOrders`, packed as `held << 32 | acquired`.
     private var lockOrderPairs: Set<UInt64> = []
+    /// Deadlocks the runtime's watchdog saw while the program ran, in trace order.
+    public var deadlocks: [DeadlockRecord] = []
     /// The latest cumulative drop count of each thread.
     public var drops: [UInt32: UInt64] = [:]
     /// The earliest checkpoint or event time seen; stands in for the start when `process` is lost.
@@ -85,6 +87,9 @@ public struct ProcessTrace: Equatable, Sendable {
             see(time: end.timeNanoseconds)
         case .lockOrder(let order):
             addLockOrder(order)
+        case .deadlock(let deadlock):
+            deadlocks.append(deadlock)
+            see(time: deadlock.timeNanoseconds)
         }
     }
 

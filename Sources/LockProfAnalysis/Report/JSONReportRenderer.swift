@@ -24,6 +24,7 @@ public struct JSONReportRenderer: Sendable {
             ("runtime_ns", .unsigned(report.runtimeNanoseconds)),
             ("threshold", .number(report.threshold)),
             ("dropped_events", .unsigned(report.droppedEvents)),
+            ("deadlocks", .array(report.deadlocks.map(value(of:)))),
             ("threads", .array(report.threads.map(value(of:)))),
             ("locks", .array(report.locks.map(value(of:)))),
             ("processes", .array(report.processes.map(value(of:)))),
@@ -92,6 +93,27 @@ public struct JSONReportRenderer: Sendable {
             ("acquisitions", .unsigned(side.acquisitions)),
             ("contended", .unsigned(side.contendedAcquisitions)),
             ("wait_ns", .unsigned(side.waitNanoseconds)),
+        ])
+    }
+
+    func value(of deadlock: DeadlockReport) -> JSONValue {
+        .object([
+            ("process", .signed(Int64(deadlock.process))),
+            ("locks", .array(deadlock.locks.map { .string($0) })),
+            (
+                "threads",
+                .array(
+                    deadlock.threads.map { thread in
+                        .object([
+                            ("thread", .unsigned(UInt64(thread.threadID))),
+                            ("name", .string(thread.name)),
+                            ("holds", .array(thread.holds.map { .string($0) })),
+                            ("waits_for", .string(thread.waitsFor)),
+                            ("wait_ns", .unsigned(thread.waitNanoseconds)),
+                            ("stack", .array(thread.stack.map(value(of:)))),
+                        ])
+                    })
+            ),
         ])
     }
 

@@ -18,6 +18,10 @@ public struct TextReportRenderer: Sendable {
     public func render(_ report: ContentionReport) -> String {
         var lines: [String] = [header(of: report), ""]
         let multipleProcesses = report.processes.count > 1
+        if !report.deadlocks.isEmpty {
+            lines += deadlocks(report.deadlocks)
+            lines.append("")
+        }
         if report.locks.isEmpty {
             lines.append("No profiled lock was used.")
         } else {
@@ -144,6 +148,26 @@ public struct TextReportRenderer: Sendable {
                 lines += shown.map { "        \($0.shortDescription)" }
                 if edge.stack.count > shown.count { lines.append("        …") }
                 if edge.stack.isEmpty { lines.append("        (stack not captured)") }
+            }
+        }
+        return lines
+    }
+
+    /// Each deadlock the runtime saw, first in the report: its threads, what each holds and waits
+    /// for, and where it waits.
+    func deadlocks(_ deadlocks: [DeadlockReport]) -> [String] {
+        var lines = ["DEADLOCK: \(deadlocks.count) deadlock\(deadlocks.count == 1 ? "" : "s") seen while the program ran (threads waiting for each other, forever):"]
+        for deadlock in deadlocks {
+            lines.append("  \((deadlock.locks + deadlock.locks.prefix(1)).joined(separator: " → ")) (pid \(deadlock.process))")
+            for thread in deadlock.threads {
+                let name = thread.name.isEmpty ? "" : " '\(thread.name)'"
+                lines.append(
+                    "    thread \(thread.threadID)\(name) holds \(thread.holds.joined(separator: ", ")), waits for \(thread.waitsFor) "
+                        + "(\(ReportFormatting.duration(nanoseconds: thread.waitNanoseconds)) when seen), at:")
+                let shown = thread.stack.prefix(framesPerStack)
+                lines += shown.map { "        \($0.shortDescription)" }
+                if thread.stack.count > shown.count { lines.append("        …") }
+                if thread.stack.isEmpty { lines.append("        (stack not captured)") }
             }
         }
         return lines

@@ -6,7 +6,8 @@ import LockProfFormat
 /// A frame with no symbol (a trace cut before the symbols were written, or an address the runtime
 /// could not resolve) reads `0x<offset>` with no file or line. Leading frames inside the profiler,
 /// the Swift runtime or the C library are trimmed (see ``FrameTrimming``), so the first frame is
-/// the user's code that called `lock()` or `withLock`.
+/// the user's code that called `lock()` or `withLock`; the executor frames that ran an async
+/// job fold into one `[Swift concurrency executor]` frame (``ExecutorFolding``).
 ///
 /// Every stack is resolved once, when the symbolizer is made: the same stack shows up under many
 /// locks and on both sides, and the reports then share one array of frames per stack instead of
@@ -20,7 +21,7 @@ package struct Symbolizer: Sendable {
     package init(trace: ProcessTrace) {
         symbols = trace.symbols
         moduleNames = trace.modules.mapValues { Self.basename($0.path) }
-        resolvedStacks = trace.stacks.mapValues { FrameTrimming.trimmed($0.map(resolve)) }
+        resolvedStacks = trace.stacks.mapValues { ExecutorFolding.folded(FrameTrimming.trimmed($0.map(resolve))) }
     }
 
     /// The frames of stack `stackID`, innermost first, profiler and runtime frames trimmed; empty

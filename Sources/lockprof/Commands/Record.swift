@@ -60,7 +60,9 @@ struct Record: ParsableCommand {
         let library = try Self.preloadLibrary()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lockprof-record-\(UUID().uuidString)")
         try CommandFailure.reporting { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) }
-        defer { try? FileManager.default.removeItem(at: directory) }
+        // Removed once every raw log became a trace; kept (and said where) when one could not.
+        var keepRawLogs = false
+        defer { if !keepRawLogs { try? FileManager.default.removeItem(at: directory) } }
 
         let child: ChildProcess
         do {
@@ -73,11 +75,21 @@ struct Record: ParsableCommand {
         let ending: ChildProcess.Ending
         do { ending = try child.wait() } catch { throw CommandFailure.fail("waiting for \(program[0]): \(error)", code: 2) }
 
-        try writeTraces(from: directory, childPID: child.pid, fraction: fraction)
+        do {
+            try writeTraces(from: directory, childPID: child.pid, fraction: fraction)
+        } catch let failure as RawLogKept {
+            keepRawLogs = true
+            throw CommandFailure.fail(
+                "cannot write a trace from the raw log (\(failure.reason)): the raw log is kept in \(failure.path)",
+                code: CommandFailure.unreadableInput)
+        }
         switch ending {
         case .exited(0): return
         case .exited(let code): throw ExitCode(code)
-        case .killed(let signal): ChildProcess.terminate(bySignal: signal)
+        case .killed(let signal):
+            // Ending by the signal never returns, so the deferred removal would not run.
+            try? FileManager.default.removeItem(at: directory)
+            ChildProcess.terminate(bySignal: signal)
         }
     }
 
@@ -95,9 +107,12 @@ struct Record: ParsableCommand {
         for name in logs.sorted() where name.hasPrefix("raw.") {
             let isChild = name != mine
             let path = isChild ? output + "." + name.dropFirst(4) : output
-            let summary = try CommandFailure.reporting { () throws -> PreloadTraceConverter.Summary in
+            let summary: PreloadTraceConverter.Summary
+            do {
                 let log = try PreloadLog(bytes: FileAccess.read(directory.path + "/" + name))
-                return try PreloadTraceConverter.convert(log, to: path, overwrite: force)
+                summary = try PreloadTraceConverter.convert(log, to: path, overwrite: force)
+            } catch {
+                throw RawLogKept(path: directory.path + "/" + name, reason: "\(error)")
             }
             if !summary.ended && !isChild {
                 CommandFailure.printError(
@@ -118,6 +133,12 @@ struct Record: ParsableCommand {
             try Report.render(analysis, of: [output], format: .text, top: 20, stacks: nil)
         }
         CommandFailure.printOutput(rendered)
+    }
+
+    /// A raw log that could not become a trace: the program ran, so it is kept, never deleted.
+    private struct RawLogKept: Error {
+        var path: String
+        var reason: String
     }
 
     /// liblockprof-preload.so next to this executable (`swift build` puts both in .build/<config>),

@@ -116,8 +116,12 @@ import Testing
     }
 
     @Test func aProgramKilledByASignalEndsRecordTheSameWay() throws {
-        let result = try CommandRunner.run(["record", "--", "/bin/sh", "-c", "kill -TERM $$"])
+        let scratch = try temporaryDirectory()
+        let result = try CommandRunner.run(
+            ["record", "--", "/bin/sh", "-c", "kill -TERM $$"], environment: ["TMPDIR": scratch.path])
         #expect(result.status == SIGTERM)  // Process reports the signal that ended lockprof
+        // Its raw-log directory is removed before lockprof ends itself with the same signal.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == [])
     }
 
     @Test func anExistingTraceIsKeptUnlessForced() throws {
@@ -145,6 +149,21 @@ import Testing
         #expect(result.status == 2)
         #expect(result.errorLines == ["lockprof: error: /nonexistent/dir/t.trace: cannot write the trace: /nonexistent/dir is not a writable directory"])
         #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
+    @Test func aRawLogThatCannotBecomeATraceIsKeptAndSaidWhere() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("spoilt.trace").path
+        // The program overwrites its own raw log's header: the conversion fails after it ran.
+        let spoil = "printf NOTALOG! | dd of=\"${LOCKPROF_PRELOAD_OUTPUT%/*}/raw.$$\" conv=notrunc 2>/dev/null"
+        let result = try CommandRunner.run(["record", "-o", trace, "--", "/bin/sh", "-c", spoil])
+        #expect(result.status == 2)
+        let prefix = "lockprof: error: cannot write a trace from the raw log (not a lockprof preload log): the raw log is kept in "
+        let line = try #require(result.errorLines.last { $0.hasPrefix(prefix) }, "\(result.errorLines)")
+        let kept = String(line.dropFirst(prefix.count))
+        #expect(FileManager.default.contents(atPath: kept)?.starts(with: Array("NOTALOG!".utf8)) == true)
+        #expect(!FileManager.default.fileExists(atPath: trace))
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: kept).deletingLastPathComponent().path)
     }
 
     @Test func noProgramIsAUsageError() throws {

@@ -98,10 +98,12 @@ extension LockFamilyDemoTests {
         // inversion is in it. (A copy: reading the live file itself is left to the reader's own
         // tests.)
         var inversions: [[String]] = []
+        // The watchdog's record follows after the default 1 s (LOCKPROF_DEADLOCK_AFTER unset).
+        var deadlocks: [[String]] = []
         var complete: Bool?
         let deadline = Date().addingTimeInterval(20)
         let snapshot = directory.appendingPathComponent("hung-so-far.trace")
-        while inversions.isEmpty && Date() < deadline {
+        while (inversions.isEmpty || deadlocks.isEmpty) && Date() < deadline {
             usleep(100_000)
             guard let written = FileManager.default.contents(atPath: trace) else { continue }
             try written.write(to: snapshot)
@@ -110,10 +112,12 @@ extension LockFamilyDemoTests {
                 let top = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
             else { continue }
             inversions = ((top["inversions"] as? [[String: Any]]) ?? []).compactMap { $0["locks"] as? [String] }
+            deadlocks = ((top["deadlocks"] as? [[String: Any]]) ?? []).compactMap { ($0["locks"] as? [String])?.sorted() }
             complete = top["complete"] as? Bool
         }
         #expect(hung.isRunning)
         #expect(inversions == [["demo.hung-a", "demo.hung-b"]])
+        #expect(deadlocks == [["demo.hung-a", "demo.hung-b"]])
         #expect(complete == false)
     }
 }

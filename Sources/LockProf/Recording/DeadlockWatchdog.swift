@@ -1,0 +1,88 @@
+import CLockProfSupport
+import LockProfFormat
+
+// MARK: - The live deadlock watchdog
+//
+// The collector thread is awake anyway; every ``checkInterval`` it reads each thread's published
+// wait (``PublishedWait``) and looks for threads that sleep in a cycle: T1 sleeps on a lock T2
+// holds, T2 on one T3 holds, …, Tn on one T1 holds. A thread that sleeps holds still, so when
+// every wait of the cycle is older than the threshold (`LOCKPROF_DEADLOCK_AFTER`, 1 s by
+// default), none of them will ever end: the program is deadlocked. The watchdog reports each
+// cycle once (a cycle is its threads' waits, each known by thread and start time) and never
+// stops, wakes or kills anything.
+//
+// What a cycle means for each kind: a mutex, a `ProfiledLock` and a recursive lock (however deep
+// its owner went) have one owner, so "T holds L" is exact. Readers of a `ProfiledRWLock` and
+// holders of a semaphore's permits are not published, so a cycle through them is not seen (a
+// wait for the write side or a permit can be waited on by several, which needs all holders,
+// not one): documented as not covered, in docs/design.md.
+
+/// Finds threads sleeping in a cycle on profiled locks (see the protocol above).
+struct DeadlockWatchdog {
+    /// One thread of a cycle: its ring (thread id, name) and its wait.
+    struct Waiter {
+        var ring: ThreadRing
+        var wait: PublishedWait.Snapshot
+    }
+
+    /// How long every wait of a cycle must have lasted before it is a deadlock.
+    let threshold: UInt64
+    /// The cycles reported, each as its sorted (thread, wait start) pairs.
+    private var reported: Set<[UInt64]> = []
+
+    /// Nanoseconds between two looks (the collector's checkpoint interval is 100 ms).
+    static let checkInterval: UInt64 = 100_000_000
+    /// The threshold when `LOCKPROF_DEADLOCK_AFTER` is not set: 1 second.
+    static let defaultThreshold: UInt64 = 1_000_000_000
+
+    init(threshold: UInt64) { self.threshold = threshold }
+
+    /// The watchdog `LOCKPROF_DEADLOCK_AFTER` asks for: seconds (a decimal number > 0), `off` for
+    /// none; unset or empty, the default. A value it cannot read is reported on one line and the
+    /// default is used.
+    static func fromEnvironment() -> DeadlockWatchdog? {
+        guard let value = CurrentProcess.environmentValue("LOCKPROF_DEADLOCK_AFTER"), !value.isEmpty else {
+            return DeadlockWatchdog(threshold: defaultThreshold)
+        }
+        if value == "off" { return nil }
+        guard let seconds = Double(value), seconds > 0, seconds < 1e9 else {
+            try? FileDescriptor.standardError.writeAll(
+                "lockprof: LOCKPROF_DEADLOCK_AFTER: '\(value)' is not a number of seconds > 0 or 'off'; using 1 s\n")
+            return DeadlockWatchdog(threshold: defaultThreshold)
+        }
+        return DeadlockWatchdog(threshold: UInt64(seconds * 1e9))
+    }
+
+    /// The cycles of `rings` not reported yet whose waits all began `threshold` before `now`,
+    /// each in wait order (each thread waits for a lock the next one holds).
+    mutating func newCycles(in rings: [ThreadRing], now: UInt64) -> [[Waiter]] {
+        let waiters = rings.compactMap { ring in
+            ring.wait.read().flatMap { now &- $0.since >= threshold && $0.since <= now ? Waiter(ring: ring, wait: $0) : nil }
+        }
+        guard !waiters.isEmpty else { return [] }
+        var holderOf: [UInt32: Int] = [:]
+        for (index, waiter) in waiters.enumerated() {
+            for lock in waiter.wait.held { holderOf[lock] = index }
+        }
+        // Each waiter waits for at most one holder: follow the pointers, colouring as we go.
+        var state = [UInt8](repeating: 0, count: waiters.count)  // 0 new, 1 on the path, 2 done
+        var cycles: [[Waiter]] = []
+        for start in waiters.indices where state[start] == 0 {
+            var path: [Int] = []
+            var node: Int? = start
+            while let current = node, state[current] == 0 {
+                state[current] = 1
+                path.append(current)
+                node = holderOf[waiters[current].wait.lockID]
+            }
+            if let current = node, state[current] == 1, let first = path.firstIndex(of: current) {
+                let cycle = path[first...].map { waiters[$0] }
+                let key = cycle.flatMap { [UInt64($0.ring.serial), $0.wait.since] }
+                let sortedKey = stride(from: 0, to: key.count, by: 2).map { [key[$0], key[$0 + 1]] }.sorted { $0.lexicographicallyPrecedes($1) }.flatMap { $0 }
+                if reported.insert(sortedKey).inserted { cycles.append(cycle) }
+            }
+            for index in path { state[index] = 2 }
+        }
+        return cycles
+    }
+}

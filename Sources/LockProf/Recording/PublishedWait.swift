@@ -1,0 +1,97 @@
+import CLockProfSupport
+import Synchronization
+
+// MARK: - The published wait and its protocol
+//
+// What the deadlock watchdog (``DeadlockWatchdog``) reads about a thread: the profiled lock it
+// sleeps on now, since when, where (its stack hash), and the profiled locks it holds. One per
+// ThreadRing. Written only by the owning thread, on the contended path, while recording, just
+// before it sleeps (it would sleep anyway) and again when it stops waiting; never on the
+// uncontended path. Read only by the collector thread.
+//
+// A sequence lock: the writer makes `sequence` odd, stores the fields, makes it even again; the
+// reader reads `sequence`, the fields, `sequence` again and keeps what it read only when both
+// reads are the same even number. Every access is sequentially consistent, which is what makes
+// the reader's three phases ordered against the writer's (the cost is a few locked instructions
+// beside a futex sleep). `lockID` 0 means "not waiting".
+//
+// Held locks are the thread's held-lock stack (held_locks.c) as it stands when the wait begins:
+// only locks acquired while recording are on it. At most ``maximumHeld`` are published, the
+// innermost (last taken) ones, which are the ones a cycle runs through in practice.
+
+/// A thread's current wait, published for the deadlock watchdog (see the protocol above).
+final class PublishedWait: @unchecked Sendable {
+    // @unchecked Sendable: every field is an atomic accessed as the protocol above says.
+
+    /// Held locks published per wait at most.
+    static let maximumHeld = 8
+
+    private let sequence = Atomic<UInt64>(0)
+    private let lockID = Atomic<UInt32>(0)
+    private let since = Atomic<UInt64>(0)
+    private let stack = Atomic<UInt64>(0)
+    private let heldCount = Atomic<UInt32>(0)
+    /// Two held lock ids per word (low half first).
+    private let held0 = Atomic<UInt64>(0)
+    private let held1 = Atomic<UInt64>(0)
+    private let held2 = Atomic<UInt64>(0)
+    private let held3 = Atomic<UInt64>(0)
+
+    /// One consistent reading of the wait.
+    struct Snapshot: Equatable {
+        var lockID: UInt32
+        var since: UInt64
+        var stack: UInt64
+        var held: [UInt32]
+    }
+
+    /// By the owning thread, before it sleeps on `lockID`: publishes the wait and the locks held.
+    func begin(lockID waitedFor: UInt32, since start: UInt64, stack waiterStack: UInt64) {
+        let depth = Int(lockprof_held_depth())
+        let first = max(0, depth - Self.maximumHeld)
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for (slot, index) in (first..<depth).enumerated() {
+            let part = UInt64(lockprof_held_lock(UInt32(index))) << (32 * UInt64(slot % 2))
+            switch slot / 2 {
+            case 0: words.0 |= part
+            case 1: words.1 |= part
+            case 2: words.2 |= part
+            default: words.3 |= part
+            }
+        }
+        sequence.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        lockID.store(waitedFor, ordering: .sequentiallyConsistent)
+        since.store(start, ordering: .sequentiallyConsistent)
+        stack.store(waiterStack, ordering: .sequentiallyConsistent)
+        heldCount.store(UInt32(depth - first), ordering: .sequentiallyConsistent)
+        held0.store(words.0, ordering: .sequentiallyConsistent)
+        held1.store(words.1, ordering: .sequentiallyConsistent)
+        held2.store(words.2, ordering: .sequentiallyConsistent)
+        held3.store(words.3, ordering: .sequentiallyConsistent)
+        sequence.wrappingAdd(1, ordering: .sequentiallyConsistent)
+    }
+
+    /// By the owning thread, when the wait is over (acquired or given up).
+    func end() {
+        sequence.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        lockID.store(0, ordering: .sequentiallyConsistent)
+        sequence.wrappingAdd(1, ordering: .sequentiallyConsistent)
+    }
+
+    /// By the collector: the wait now, nil when the thread is not waiting or is writing it.
+    func read() -> Snapshot? {
+        let before = sequence.load(ordering: .sequentiallyConsistent)
+        guard before & 1 == 0 else { return nil }
+        let lock = lockID.load(ordering: .sequentiallyConsistent)
+        let start = since.load(ordering: .sequentiallyConsistent)
+        let waiterStack = stack.load(ordering: .sequentiallyConsistent)
+        let count = Int(min(heldCount.load(ordering: .sequentiallyConsistent), UInt32(Self.maximumHeld)))
+        let words = [
+            held0.load(ordering: .sequentiallyConsistent), held1.load(ordering: .sequentiallyConsistent),
+            held2.load(ordering: .sequentiallyConsistent), held3.load(ordering: .sequentiallyConsistent),
+        ]
+        guard sequence.load(ordering: .sequentiallyConsistent) == before, lock != 0 else { return nil }
+        let held = (0..<count).map { UInt32(truncatingIfNeeded: words[$0 / 2] >> (32 * UInt64($0 % 2))) }
+        return Snapshot(lockID: lock, since: start, stack: waiterStack, held: held)
+    }
+}
