@@ -33,10 +33,14 @@ package enum ExecutorFolding {
         return executorFunctionPrefixes.contains { frame.function.hasPrefix($0) }
     }
 
-    /// A reabstraction thunk the compiler put between a task's closure and the runtime
-    /// (`(1) await resume partial function for reabstraction thunk helper <A …> from …`).
+    /// A thunk the compiler put between a task's closure and the runtime: a reabstraction thunk
+    /// (`(1) await resume partial function for reabstraction thunk helper <A …> from …`) or the
+    /// partial-apply forwarder of the closure itself, which would otherwise read as the closure a
+    /// second time (`… for partial apply forwarder for closure #1 () async -> () in …`).
     static func isConcurrencyThunk(_ frame: FrameReport) -> Bool {
-        frame.function.contains("reabstraction thunk") && frame.function.contains("@async")
+        let function = frame.function
+        if function.contains("reabstraction thunk") && function.contains("@async") { return true }
+        return function.contains("resume partial function for partial apply forwarder for") && function.contains("async")
     }
 
     /// The shared objects of the executor (the runtime may also be linked statically).

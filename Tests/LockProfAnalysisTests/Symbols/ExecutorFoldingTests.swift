@@ -11,6 +11,9 @@ import Testing
             FrameReport(function: "(1) await resume partial function for demo.saleBatch(Swift.Int) async -> ()", module: "demo"),
             FrameReport(function: "(1) await resume partial function for closure #1 () async -> () in demo.asyncSales() async -> ()", module: "demo"),
             FrameReport(
+                function: "(1) await resume partial function for partial apply forwarder for closure #1 () async -> () in demo.asyncSales() async -> ()",
+                module: "demo"),
+            FrameReport(
                 function: "(1) await resume partial function for reabstraction thunk helper <A where A: Swift.Sendable> from @escaping @isolated(any) @callee_guaranteed @async () -> (@out A) to @escaping @callee_guaranteed @async () -> (@out A, @error @owned Swift.Error)",
                 module: "demo"),
             FrameReport(function: "completeTaskWithClosure(swift::AsyncContext*, swift::SwiftError*)", module: "libswift_Concurrency.so"),

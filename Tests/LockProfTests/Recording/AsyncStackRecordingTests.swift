@@ -31,7 +31,8 @@ extension RecordingTests {
         #expect(counts.contendedAcquisitions > 0)
 
         let (records, _) = try TraceReader.readAll(path: path)
-        let report = ContentionAnalysis.report(records: records)
+        // Threshold 0: every lock that made anyone wait is flagged, so the text shows its stacks.
+        let report = ContentionAnalysis.report(records: records, threshold: 0)
         let lockReport = try #require(report.locks.first { $0.name == name })
         let stacks = lockReport.waiterStacks.map { $0.frames.map(\.shortDescription) }
         let task = stacks.first { $0.first?.hasPrefix("recordSaleInTask(_:_:_:) (async)") == true }
@@ -42,6 +43,8 @@ extension RecordingTests {
         let batch = try #require(taskStack.firstIndex { $0.hasPrefix("saleBatch(_:_:_:) (async)") }, "\(taskStack)")
         let closure = try #require(taskStack.firstIndex { $0.contains("in asyncSales(lock:arrivals:)") }, "\(taskStack)")
         #expect(batch < closure)
+        // Once: the closure's partial-apply forwarder goes with the executor.
+        #expect(taskStack.filter { $0.contains("in asyncSales(lock:arrivals:)") }.count == 1, "\(taskStack)")
         #expect(taskStack.contains(ExecutorFolding.executorFrame), "\(taskStack)")
         #expect(!taskStack.contains { $0.hasPrefix("swift_job_run") || $0.hasPrefix("_dispatch_") }, "\(taskStack)")
         // What a reader sees: the same frames in the text and the JSON report, no C++ name cut.
