@@ -1,10 +1,13 @@
+import LockProfFormat
+
 /// The (held → acquired) lock pairs one thread has already written into the current session's
 /// trace, so that a thread holding N locks writes each pair once, not N events per acquisition.
 ///
 /// Owned by the thread's ``ThreadRing`` and used only by the owning thread, inside
-/// ``Recorder/recordLockOrder(acquiring:)``. A fixed open-addressing table of 4 096 keys (32 KiB,
-/// allocated with the ring, never grown): the 496 pairs of a 32-deep snapshot take an eighth of
-/// it. A key is `held << 32 | acquired`, exact (no hash to collide), never 0 (0 is never a lock
+/// ``Recorder/recordLockOrder(acquiring:)``. A fixed open-addressing table of 4 096 keys (32 KiB
+/// of zero-filled pages mapped with the ring, never grown, paid only for the pages written: a
+/// thread that never nests locks pays none of it): the 496 pairs of a 32-deep snapshot take an
+/// eighth of it. A key is `held << 32 | acquired`, exact (no hash to collide), never 0 (0 is never a lock
 /// id), so 0 marks a free slot. When a pair's probe window is full the pair cannot be remembered;
 /// ``Recorder`` then writes it again when met again (the collector keeps the first) and captures
 /// its stack only within the thread's capture budget.
@@ -13,18 +16,14 @@ struct RecordedLockOrders {
     private static let indexShift = UInt64(64 - 12)  // log2(capacity) bits of the product
     private static let probeWindow = 16
 
-    private let keys: UnsafeMutablePointer<UInt64>
-
-    init() {
-        keys = .allocate(capacity: RecordedLockOrders.capacity)
-        keys.initialize(repeating: 0, count: RecordedLockOrders.capacity)
-    }
+    private let table = ZeroFilledWords(count: RecordedLockOrders.capacity)
+    private var keys: UnsafeMutablePointer<UInt64> { table.base }
 
     /// Frees the table (by the ring's deinit).
-    func deallocate() { keys.deallocate() }
+    func deallocate() { table.deallocate() }
 
     /// Forgets every pair: a new session writes a new trace that has none of them.
-    func forgetAll() { keys.update(repeating: 0, count: RecordedLockOrders.capacity) }
+    func forgetAll() { table.zeroAll() }
 
     /// The key of the pair (`held` was held while `acquired` was taken).
     @inline(__always)

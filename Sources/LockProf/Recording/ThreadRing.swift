@@ -66,7 +66,10 @@ final class ThreadRing: @unchecked Sendable {
     /// The consumer publishes `head` after reading this many words, even mid-drain.
     private static let publishEvery = UInt64(capacity / 8)
 
-    private let storage: UnsafeMutablePointer<UInt64>
+    /// The ring's words: zero-filled pages, so a thread that records a few events pays a page or
+    /// two of them, not 512 KiB, and a freed ring's pages go back to the kernel.
+    private let storageTable = ZeroFilledWords(count: ThreadRing.capacity)
+    private var storage: UnsafeMutablePointer<UInt64> { storageTable.base }
     private let tail = Atomic<UInt64>(0)
     private let head = Atomic<UInt64>(0)
     private let droppedEvents = Atomic<UInt64>(0)
@@ -78,8 +81,10 @@ final class ThreadRing: @unchecked Sendable {
     private var producerTail: UInt64 = 0
     /// The tail past which step 4 of the protocol looks at the fill again.
     private var wakeMark: UInt64 = ThreadRing.fillMark
-    /// Stack hashes this thread has already written into the ring (open addressing, no growth).
-    private let seenStacks: UnsafeMutablePointer<UInt64>
+    /// Stack hashes this thread has already written into the ring (open addressing, no growth;
+    /// zero-filled pages, paid as they are written).
+    private let seenStackTable = ZeroFilledWords(count: ThreadRing.seenCapacity)
+    private var seenStacks: UnsafeMutablePointer<UInt64> { seenStackTable.base }
     private static let seenCapacity = 1024
     /// The recording session `seenStacks` belongs to: each session writes a new trace that has
     /// none of the stacks written before, so the table is forgotten on the session's first capture.
@@ -104,14 +109,11 @@ final class ThreadRing: @unchecked Sendable {
         self.serial = serial
         self.systemThreadID = systemThreadID
         self.name = name
-        storage = .allocate(capacity: ThreadRing.capacity)
-        seenStacks = .allocate(capacity: ThreadRing.seenCapacity)
-        seenStacks.initialize(repeating: 0, count: ThreadRing.seenCapacity)
     }
 
     deinit {
-        storage.deallocate()
-        seenStacks.deallocate()
+        storageTable.deallocate()
+        seenStackTable.deallocate()
         lockOrders.deallocate()
     }
 
@@ -165,7 +167,9 @@ final class ThreadRing: @unchecked Sendable {
     /// session's trace.
     func forgetWrittenStacks(unlessSession session: UInt32) {
         guard seenStacksSession != session else { return }
-        seenStacks.update(repeating: 0, count: ThreadRing.seenCapacity)
+        // Once per session for a thread that captures in it (a system call each, on the
+        // contended path): the written pages go back to the kernel instead of being zeroed.
+        seenStackTable.zeroAll()
         lockOrders.forgetAll()
         seenStacksSession = session
     }

@@ -156,6 +156,22 @@ enum Posix {
         return entries
     }
 
+    /// `mmap` of `bytes` private anonymous bytes, read-write: zero-filled pages that take no
+    /// memory until written. nil when the mapping fails.
+    static func mapZeroPages(bytes: Int) -> UnsafeMutableRawPointer? {
+        let address = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        return address == MAP_FAILED ? nil : address
+    }
+
+    /// `madvise(MADV_DONTNEED)`: the pages of a private anonymous mapping are given back and
+    /// read as zeros again.
+    static func discardPages(_ address: UnsafeMutableRawPointer, bytes: Int) -> Bool {
+        madvise(address, bytes, MADV_DONTNEED) == 0
+    }
+
+    /// `munmap`.
+    static func unmap(_ address: UnsafeMutableRawPointer, bytes: Int) { _ = munmap(address, bytes) }
+
     private static func check(_ result: Int32) throws(SystemError) -> Int32 {
         guard result >= 0 else { throw SystemError(code: errno) }
         return result
