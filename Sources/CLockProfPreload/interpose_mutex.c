@@ -43,7 +43,7 @@ static int release(void *mutex) { return lp_real.mutex_unlock(mutex); }
 static __attribute__((noinline)) int lock_contended(pthread_mutex_t *mutex, int tried, const struct timespec *deadline) {
     lp_thread *thread = &lp_self;
     if (tried == EOWNERDEAD) {  // robust: acquired, the previous owner died
-        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), 0);
+        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), 0, LP_HOLD_ORDER);
         return tried;
     }
     if (tried != EBUSY) return deadline ? lp_real.mutex_timedlock(mutex, deadline) : lp_real.mutex_lock(mutex);
@@ -51,29 +51,31 @@ static __attribute__((noinline)) int lock_contended(pthread_mutex_t *mutex, int 
                        mutex, deadline);
 }
 
-// The general count of an uncontended acquisition: a cache miss, a sample due.
+// The general count of an uncontended acquisition: a cache miss, a sample due, other locks held
+// (their order is recorded here).
 static __attribute__((noinline)) int count_slow(pthread_mutex_t *mutex) {
-    lp_count_acquisition(&lp_self, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex));
+    lp_count_acquisition(&lp_self, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex), LP_HOLD_ORDER);
     return 0;
 }
 
 // The count of an uncontended acquisition, out of line: the interposers keep only the mutex live
 // across the real trylock (one saved register instead of six) and tail-call here. The common case,
-// a cache hit with no sample due, is a leaf with no call; anything else tail-calls count_slow.
+// a cache hit with no sample due and no other lock held, is a leaf with no call that leaves the
+// mutex as the thread's only held lock; anything else tail-calls count_slow.
 static __attribute__((noinline)) int count_uncontended(pthread_mutex_t *mutex) {
     lp_thread *thread = &lp_self;
     uintptr_t address = (uintptr_t)mutex;
     lp_cache_entry *entry = lp_slot(thread, address);
-    if (LP_UNLIKELY(entry->address != address || thread->sample_countdown <= 1 ||
+    if (LP_UNLIKELY(entry->address != address || thread->sample_countdown <= 1 || thread->held_count ||
                     __atomic_load_n(&entry->lock->dead, __ATOMIC_RELAXED))) {
         return count_slow(mutex);
     }
-    if ((mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1) {
-        entry->secondary++;  // a re-entry: not an acquisition, never contended
-    } else {
-        entry->acquisitions++;
-        thread->sample_countdown--;
-    }
+    // Nothing is held, so this cannot be a re-entry of a recursive mutex.
+    entry->acquisitions++;
+    thread->sample_countdown--;
+    thread->held[0].address = address;
+    thread->held[0].lock = entry->lock;
+    thread->held_count = 1;
     return 0;
 }
 
@@ -125,7 +127,7 @@ int pthread_mutex_trylock(pthread_mutex_t *mutex) {
     int tried = lp_real.mutex_trylock(mutex);
     if (LP_UNLIKELY(thread->busy | !lp_active)) return tried;
     if (LP_LIKELY(tried == 0 || tried == EOWNERDEAD)) {
-        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), tried == 0 && is_reentry(mutex));
+        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), tried == 0 && is_reentry(mutex), LP_HOLD_PUSH);
     } else if (tried == EBUSY) {
         int was_busy = thread->busy;
         thread->busy = 1;
@@ -141,10 +143,11 @@ int pthread_mutex_unlock(pthread_mutex_t *mutex) {
         if (LP_UNLIKELY(!lp_real.mutex_unlock) && !lp_resolve()) return 0;
         return lp_real.mutex_unlock(mutex);
     }
+    // An inner release of a recursive mutex ends nothing: it stays held.
+    int inner = (mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1;
+    if (LP_LIKELY(!inner)) lp_held_pop(thread, (uintptr_t)mutex);
     int waiters = may_have_waiters(mutex);
-    if (LP_LIKELY(thread->timed_count == 0 && !waiters)) return lp_real.mutex_unlock(mutex);
-    // An inner release of a recursive mutex ends nothing.
-    if ((mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1) return lp_real.mutex_unlock(mutex);
+    if (LP_LIKELY(thread->timed_count == 0 && !waiters) || inner) return lp_real.mutex_unlock(mutex);
     return lp_release_slow(thread, (uintptr_t)mutex, mutex_kind(mutex), waiters, release, mutex);
 }
 
