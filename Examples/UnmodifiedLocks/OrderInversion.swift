@@ -18,7 +18,7 @@ final class OrderInversion: @unchecked Sendable {
     /// `first`, then `second` inside it.
     @inline(never) func moveForward() {
         pthread_mutex_lock(first)
-        pthread_mutex_lock(second)
+        pthread_mutex_lock(second)  // while holding first
         moves += 1
         pthread_mutex_unlock(second)
         pthread_mutex_unlock(first)
@@ -27,7 +27,7 @@ final class OrderInversion: @unchecked Sendable {
     /// `second`, then `first` inside it: the opposite order.
     @inline(never) func moveBack() {
         pthread_mutex_lock(second)
-        pthread_mutex_lock(first)
+        pthread_mutex_lock(first)  // while holding second
         moves -= 1
         pthread_mutex_unlock(first)
         pthread_mutex_unlock(second)
