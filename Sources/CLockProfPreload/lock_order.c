@@ -10,6 +10,10 @@
 // slots never empty again, so a reader that meets an empty slot before the key knows it is new,
 // and two threads inserting one key race on one slot, which exactly one wins. A pair whose probe
 // sequence is full for ORDER_PROBES slots is not recorded (counted in `order_pairs_lost`).
+//
+// The pair a thread met last while holding one lock is remembered in the thread (`last_pair`),
+// so that an uncontended acquisition nested one deep in the same pair again (a lock taken inside
+// another in a loop) is counted and pushed inline, without this table.
 #include "preload_internal.h"
 
 #define ORDER_SLOTS 16384u
@@ -18,7 +22,8 @@
 static uint64_t order_slots[ORDER_SLOTS];
 static uint64_t order_pairs_lost;
 
-// 1 when `key` was not in the table and this call put it there.
+// 1 when `key` was not in the table and this call put it there, 0 when it was there, -1 when it
+// had no room.
 static int insert_pair(uint64_t key) {
     uint32_t index = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 50) & (ORDER_SLOTS - 1);
     for (uint32_t probe = 0; probe < ORDER_PROBES; probe++, index = (index + 1) & (ORDER_SLOTS - 1)) {
@@ -33,7 +38,7 @@ static int insert_pair(uint64_t key) {
         if (seen == key) return 0;
     }
     __atomic_fetch_add(&order_pairs_lost, 1, __ATOMIC_RELAXED);
-    return 0;
+    return -1;
 }
 
 void lp_order_note(lp_thread *thread, lp_lock *acquired) {
@@ -43,7 +48,11 @@ void lp_order_note(lp_thread *thread, lp_lock *acquired) {
     for (uint32_t index = 0; index < count; index++) {
         lp_lock *held = thread->held[index].lock;
         if (held == acquired || held->id == 0 || acquired->id == 0 || held->id == acquired->id) continue;
-        if (!insert_pair((uint64_t)held->id << 32 | acquired->id)) continue;
+        uint64_t key = (uint64_t)held->id << 32 | acquired->id;
+        int inserted = insert_pair(key);
+        // One lock held: the next time this pair is met, the uncontended path knows it inline.
+        if (inserted >= 0 && count == 1) thread->last_pair = key;
+        if (inserted <= 0) continue;
         if (frame_count < 0) frame_count = lp_capture(frames, LP_MAX_FRAMES);
         lp_log_lock_order(thread, held, acquired, frames, frame_count);
     }

@@ -181,6 +181,7 @@ typedef struct lp_thread {
     uint32_t sample_countdown;
     uint32_t timed_count;
     uint32_t held_count;  // locks held now; only the first LP_HELD_LOCKS are in `held`
+    uint64_t last_pair;   // the pair key (lock_order.c) last met holding one lock: known to the table
     lp_held_lock held[LP_HELD_LOCKS];
     lp_timed_hold timed[LP_TIMED_HOLDS];
     lp_cache_entry cache[LP_CACHE_SLOTS];
