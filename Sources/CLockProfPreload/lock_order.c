@@ -58,16 +58,32 @@ void lp_order_note(lp_thread *thread, lp_lock *acquired) {
     }
 }
 
+// Stands for a lock held deeper than LP_HELD_LOCKS that moved up into the kept entries when one
+// below it was released: which lock it is was never kept. Address 0 never matches a release and
+// id 0 orders nothing; the next release not found among the kept entries removes it.
+static lp_lock unknown_lock;
+
 void lp_held_remove(lp_thread *thread, uintptr_t address) {
     uint32_t count = thread->held_count;
     uint32_t kept = count < LP_HELD_LOCKS ? count : LP_HELD_LOCKS;
+    uint32_t placeholder = LP_HELD_LOCKS;  // the latest unknown entry, if any
     for (uint32_t index = kept; index-- > 0;) {
+        if (thread->held[index].address == 0 && placeholder == LP_HELD_LOCKS) placeholder = index;
         if (thread->held[index].address != address) continue;
         for (uint32_t later = index + 1; later < kept; later++) thread->held[later - 1] = thread->held[later];
+        if (count > LP_HELD_LOCKS) {
+            thread->held[LP_HELD_LOCKS - 1].address = 0;
+            thread->held[LP_HELD_LOCKS - 1].lock = &unknown_lock;
+        }
         thread->held_count = count - 1;
         return;
     }
-    // Not among those kept: one of the uncounted deeper ones, or a lock taken before recording
-    // started (or by another thread), which was never pushed.
-    if (count > LP_HELD_LOCKS) thread->held_count = count - 1;
+    // Not among those kept: one of the uncounted deeper ones (or one standing in for it), or a
+    // lock taken before recording started (or by another thread), which was never pushed.
+    if (count > LP_HELD_LOCKS) {
+        thread->held_count = count - 1;
+    } else if (placeholder < LP_HELD_LOCKS) {
+        for (uint32_t later = placeholder + 1; later < kept; later++) thread->held[later - 1] = thread->held[later];
+        thread->held_count = count - 1;
+    }
 }
