@@ -195,6 +195,12 @@ import Testing
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: kept).deletingLastPathComponent().path)
     }
 
+    @Test func helpIsHelpNotAProgram() throws {
+        let result = try CommandRunner.run(["record", "--help"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("LD_PRELOAD=.build/release/liblockprof-preload.so LOCKPROF_TRACE=t.%p.bin"))
+    }
+
     @Test func noProgramIsAUsageError() throws {
         let result = try CommandRunner.run(["record"])
         #expect(result.status == 64)
