@@ -2,19 +2,10 @@ import Foundation
 import LockProfFormat
 import Testing
 
-/// A trace made in memory (``TraceWriter/encode(_:)``) and a file of another kind read as the trace
-/// its converter makes (``TraceTranslation``): what `lockprof` reads a preload raw log through.
+/// A trace made in memory (``TraceWriter/encode(_:)``; that it is the file writer's bytes is in
+/// TraceFileTests) and a file of another kind read as the trace its converter makes
+/// (``TraceTranslation``): what `lockprof` reads a preload raw log through.
 @Suite struct InMemoryTraceTests {
-    @Test func encodingGivesTheBytesTheFileWriterWrites() throws {
-        let (path, directory) = temporaryTracePath()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let writer = try TraceWriter(path: path)
-        for record in everyKindOfRecord { try writer.append(record) }
-        try writer.close()
-        let written = try #require(FileManager.default.contents(atPath: path))
-        #expect(TraceWriter.encode(everyKindOfRecord) == [UInt8](written))
-    }
-
     @Test func anEncodedTraceReadsBackRecordForRecord() throws {
         var records: [TraceRecord] = []
         let summary = try TraceReader.read(bytes: TraceWriter.encode(everyKindOfRecord)) { records.append($0) }
