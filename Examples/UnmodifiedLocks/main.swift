@@ -7,9 +7,14 @@ import Foundation
 //
 // Usage: unmodified-locks [ROUNDS]   (default 2000). Prints the counts each lock must show.
 //        unmodified-locks errors     Prints what an error-checking mutex returns when misused.
+//        unmodified-locks nesting    Nests 18 mutexes, releases them out of order, inverts two.
 
 if CommandLine.arguments.dropFirst().first == "errors" {
     print(ErrorChecks.run())
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "nesting" {
+    DeepNesting().run()
     exit(0)
 }
 

@@ -129,6 +129,23 @@ import Testing
         ])
     }
 
+    @Test func nestingDeeperThanTheHeldListAndReleasedOutOfOrderLeavesNoStaleOrder() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("nesting.trace").path
+        let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
+        let result = try CommandRunner.run(["record", "-o", trace, "--", program, "nesting"])
+        #expect(result.status == 0)
+        let report = try CommandRunner.run(["report", "--format", "json", trace])
+        let json = try JSONSerialization.jsonObject(with: Data(report.standardOutput.utf8)) as? [String: Any] ?? [:]
+        let first = try Self.lockName(at: "pthread_mutex_init(locks[0]", in: "DeepNesting.swift", wrapper: "pthread_mutex_t")
+        let last = try Self.lockName(at: "pthread_mutex_init(locks[17]", in: "DeepNesting.swift", wrapper: "pthread_mutex_t")
+        // 0 → 17 while nested, 17 → 0 at the end; every other pair is taken in one order only
+        // (a lock left on the held list by the out-of-order release would invert with the first).
+        let inversions = json["inversions"] as? [[String: Any]] ?? []
+        #expect(inversions.count == 1)
+        #expect(Set(inversions.first?["locks"] as? [String] ?? []) == [first, last])
+    }
+
     @Test func errorsOfAnErrorCheckingMutexComeBackUnchanged() throws {
         let directory = try temporaryDirectory()
         let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
