@@ -69,8 +69,8 @@ static __attribute__((noinline)) int count_uncontended(pthread_mutex_t *mutex) {
     lp_cache_entry *entry = lp_slot(thread, address);
     uint32_t held = thread->held_count;
     if (LP_UNLIKELY(entry->address != address || thread->sample_countdown <= 1 ||
-                    __atomic_load_n(&entry->lock->dead, __ATOMIC_RELAXED))) {
-        return count_slow(mutex);
+                    __atomic_load_n(&entry->lock->dead, __ATOMIC_RELAXED) || is_reentry(mutex))) {
+        return count_slow(mutex);  // (a re-entry with nothing held: the first entry predates recording)
     }
     if (LP_UNLIKELY(held != 0)) {
         // Nested one deep in the pair met last (not a re-entry: the pair's locks differ).
@@ -78,7 +78,6 @@ static __attribute__((noinline)) int count_uncontended(pthread_mutex_t *mutex) {
             return count_slow(mutex);
         }
     }
-    // Not a re-entry of a recursive mutex: it is not the lock held, if any.
     entry->acquisitions++;
     thread->sample_countdown--;
     thread->held[held].address = address;
