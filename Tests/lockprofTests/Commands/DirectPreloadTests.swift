@@ -97,6 +97,24 @@ import Testing
         #expect(allowed.status == 0)
     }
 
+    @Test func aChildThatExecsWritesItsOwnLogAndAForkedOneNone() throws {
+        let directory = try temporaryDirectory()
+        // sh forks and execs /bin/true (a new program: its own log), forks a subshell that does not
+        // exec, in the background (no log: a forked child records nothing), and prints its own pid.
+        let result = try CommandRunner.run(
+            ["-c", "/bin/true; (echo forked) & wait; echo $$"], program: "/bin/sh",
+            environment: ["LD_PRELOAD": Self.library, "LOCKPROF_TRACE": directory.appendingPathComponent("t.%p.bin").path])
+        #expect(result.status == 0)
+        #expect(result.standardError.isEmpty)
+        let shell = try #require(result.outputLines.last)
+        let logs = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(logs.count == 2)
+        #expect(logs.contains("t.\(shell).bin"))
+        for log in logs {
+            #expect(try CommandRunner.run(["report", directory.appendingPathComponent(log).path]).status == 0)
+        }
+    }
+
     @Test func anExistingFileIsNeverOverwrittenAndSaysSoInOneLine() throws {
         let path = try temporaryDirectory().appendingPathComponent("kept.bin").path
         try Data("mine".utf8).write(to: URL(fileURLWithPath: path))
