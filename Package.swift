@@ -48,7 +48,14 @@ let package = Package(
             name: "CLockProfPreload",
             dependencies: ["CLibunwind"],
             cSettings: [.define("_GNU_SOURCE")],
-            linkerSettings: [.linkedLibrary("unwind"), .linkedLibrary("dl")]
+            // SwiftPM links the .so through the Swift driver, which would add swiftrt.o (a
+            // constructor that registers the image with the Swift runtime) and so load libswiftCore
+            // into every preloaded program: -nostartfiles leaves it out, --as-needed the libraries
+            // nothing references.
+            linkerSettings: [
+                .linkedLibrary("unwind"), .linkedLibrary("dl"),
+                .unsafeFlags(["-nostartfiles", "-Xlinker", "--as-needed"]),
+            ]
         ),
         .target(name: "LockProfFormat"),
         // profile.proto and gzip: one encoder for the live profile and `lockprof export`.

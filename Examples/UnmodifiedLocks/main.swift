@@ -1,14 +1,20 @@
 import Foundation
 
 // A program that knows nothing of lockprof: threads contend on an NSLock, take an
-// NSRecursiveLock twice, hand work through an NSCondition, and share a raw pthread_mutex_t and
-// swift-nio's NIOLockedValueBox. `lockprof record -- unmodified-locks` profiles it as it is.
+// NSRecursiveLock twice, hand work through an NSCondition, share a raw pthread_mutex_t and
+// swift-nio's NIOLockedValueBox, and take two raw mutexes in opposite orders (one thread after
+// the other: an inversion, never a deadlock). `lockprof record -- unmodified-locks` profiles it as it is.
 //
 // Usage: unmodified-locks [ROUNDS]   (default 2000). Prints the counts each lock must show.
 //        unmodified-locks errors     Prints what an error-checking mutex returns when misused.
+//        unmodified-locks nesting    Nests 18 mutexes, releases them out of order, inverts two.
 
 if CommandLine.arguments.dropFirst().first == "errors" {
     print(ErrorChecks.run())
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "nesting" {
+    DeepNesting().run()
     exit(0)
 }
 
@@ -42,6 +48,10 @@ runThreads(2) { index in
     if index == 0 { workload.produce(rounds) } else { workload.consume(rounds) }
 }
 
+let inversion = OrderInversion()
+runThreads(1) { _ in for _ in 0..<rounds { inversion.moveForward() } }
+runThreads(1) { _ in for _ in 0..<rounds { inversion.moveBack() } }
+
 let totals = workload.totals
 print("hot \(totals.hot) recursive \(totals.recursive) raw \(totals.raw) boxed \(totals.boxed)")
 print("hot-acquisitions \(hotThreads * rounds)")
@@ -49,4 +59,6 @@ print("recursive-acquisitions \(otherThreads * rounds) reentries \(otherThreads 
 print("raw-acquisitions \(otherThreads * rounds)")
 print("boxed-acquisitions \(otherThreads * rounds + 1)")
 print("condition-waits \(workload.conditionWaits)")
+print("condition-signals \(rounds)")
+print("order-acquisitions \(2 * rounds)")
 print("condition-mutex-acquisitions \(2 * rounds + workload.conditionWaits)")

@@ -43,7 +43,7 @@ static int release(void *mutex) { return lp_real.mutex_unlock(mutex); }
 static __attribute__((noinline)) int lock_contended(pthread_mutex_t *mutex, int tried, const struct timespec *deadline) {
     lp_thread *thread = &lp_self;
     if (tried == EOWNERDEAD) {  // robust: acquired, the previous owner died
-        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), 0);
+        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), 0, LP_HOLD_ORDER);
         return tried;
     }
     if (tried != EBUSY) return deadline ? lp_real.mutex_timedlock(mutex, deadline) : lp_real.mutex_lock(mutex);
@@ -51,29 +51,38 @@ static __attribute__((noinline)) int lock_contended(pthread_mutex_t *mutex, int 
                        mutex, deadline);
 }
 
-// The general count of an uncontended acquisition: a cache miss, a sample due.
+// The general count of an uncontended acquisition: a cache miss, a sample due, other locks held
+// (their order is recorded here).
 static __attribute__((noinline)) int count_slow(pthread_mutex_t *mutex) {
-    lp_count_acquisition(&lp_self, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex));
+    lp_count_acquisition(&lp_self, (uintptr_t)mutex, mutex_kind(mutex), is_reentry(mutex), LP_HOLD_ORDER);
     return 0;
 }
 
 // The count of an uncontended acquisition, out of line: the interposers keep only the mutex live
 // across the real trylock (one saved register instead of six) and tail-call here. The common case,
-// a cache hit with no sample due, is a leaf with no call; anything else tail-calls count_slow.
+// a cache hit with no sample due and no other lock held, is a leaf with no call that leaves the
+// mutex as the thread's only held lock; so is one lock held whose pair with this one the thread
+// met last (`last_pair`, lock_order.c). Anything else tail-calls count_slow.
 static __attribute__((noinline)) int count_uncontended(pthread_mutex_t *mutex) {
     lp_thread *thread = &lp_self;
     uintptr_t address = (uintptr_t)mutex;
     lp_cache_entry *entry = lp_slot(thread, address);
+    uint32_t held = thread->held_count;
     if (LP_UNLIKELY(entry->address != address || thread->sample_countdown <= 1 ||
-                    __atomic_load_n(&entry->lock->dead, __ATOMIC_RELAXED))) {
-        return count_slow(mutex);
+                    __atomic_load_n(&entry->lock->dead, __ATOMIC_RELAXED) || is_reentry(mutex))) {
+        return count_slow(mutex);  // (a re-entry with nothing held: the first entry predates recording)
     }
-    if ((mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1) {
-        entry->secondary++;  // a re-entry: not an acquisition, never contended
-    } else {
-        entry->acquisitions++;
-        thread->sample_countdown--;
+    if (LP_UNLIKELY(held != 0)) {
+        // Nested one deep in the pair met last (not a re-entry: the pair's locks differ).
+        if (held != 1 || thread->last_pair != ((uint64_t)thread->held[0].lock->id << 32 | entry->lock->id)) {
+            return count_slow(mutex);
+        }
     }
+    entry->acquisitions++;
+    thread->sample_countdown--;
+    thread->held[held].address = address;
+    thread->held[held].lock = entry->lock;
+    thread->held_count = held + 1;
     return 0;
 }
 
@@ -125,7 +134,7 @@ int pthread_mutex_trylock(pthread_mutex_t *mutex) {
     int tried = lp_real.mutex_trylock(mutex);
     if (LP_UNLIKELY(thread->busy | !lp_active)) return tried;
     if (LP_LIKELY(tried == 0 || tried == EOWNERDEAD)) {
-        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), tried == 0 && is_reentry(mutex));
+        lp_count_acquisition(thread, (uintptr_t)mutex, mutex_kind(mutex), tried == 0 && is_reentry(mutex), LP_HOLD_PUSH);
     } else if (tried == EBUSY) {
         int was_busy = thread->busy;
         thread->busy = 1;
@@ -135,17 +144,38 @@ int pthread_mutex_trylock(pthread_mutex_t *mutex) {
     return tried;
 }
 
+// Every release but the commonest: a recursive mutex, a lock released out of order, one that may
+// have waiters, a timed hold. `popped`: the fast path already removed it from the held locks.
+static __attribute__((noinline)) int unlock_general(pthread_mutex_t *mutex, int popped) {
+    lp_thread *thread = &lp_self;
+    // An inner release of a recursive mutex ends nothing: it stays held.
+    int inner = (mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1;
+    if (inner) return lp_real.mutex_unlock(mutex);
+    if (!popped) lp_held_pop(thread, (uintptr_t)mutex);
+    int waiters = may_have_waiters(mutex);
+    if (thread->timed_count == 0 && !waiters) return lp_real.mutex_unlock(mutex);
+    return lp_release_slow(thread, (uintptr_t)mutex, mutex_kind(mutex), waiters, release, mutex);
+}
+
 int pthread_mutex_unlock(pthread_mutex_t *mutex) {
     lp_thread *thread = &lp_self;
     if (LP_UNLIKELY(thread->busy | !lp_active)) {
         if (LP_UNLIKELY(!lp_real.mutex_unlock) && !lp_resolve()) return 0;
         return lp_real.mutex_unlock(mutex);
     }
-    int waiters = may_have_waiters(mutex);
-    if (LP_LIKELY(thread->timed_count == 0 && !waiters)) return lp_real.mutex_unlock(mutex);
-    // An inner release of a recursive mutex ends nothing.
-    if ((mutex->__data.__kind & KIND_MASK) == RECURSIVE_TYPE && mutex->__data.__count > 1) return lp_real.mutex_unlock(mutex);
-    return lp_release_slow(thread, (uintptr_t)mutex, mutex_kind(mutex), waiters, release, mutex);
+    // The commonest release: a normal mutex (kind 0: its word is 0/1/2) that is the latest lock
+    // the thread holds, nobody waiting, no hold being timed.
+    uint32_t held = thread->held_count;
+    int popped = 0;
+    if (LP_LIKELY(held - 1 < LP_HELD_LOCKS && thread->held[held - 1].address == (uintptr_t)mutex &&
+                  mutex->__data.__kind == 0)) {
+        thread->held_count = held - 1;
+        popped = 1;
+        if (LP_LIKELY(thread->timed_count == 0 && __atomic_load_n(&mutex->__data.__lock, __ATOMIC_RELAXED) <= 1)) {
+            return lp_real.mutex_unlock(mutex);
+        }
+    }
+    return unlock_general(mutex, popped);
 }
 
 int pthread_mutex_init(pthread_mutex_t *mutex, const pthread_mutexattr_t *attributes) {

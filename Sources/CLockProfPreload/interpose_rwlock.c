@@ -25,7 +25,7 @@ static inline int acquire(pthread_rwlock_t *lock, int shared, int (*wait)(void *
     if (LP_UNLIKELY(thread->busy | !lp_active)) return wait(lock, deadline);
     int tried = shared ? lp_real.rwlock_tryrdlock(lock) : lp_real.rwlock_trywrlock(lock);
     if (LP_LIKELY(tried == 0)) {
-        lp_count_acquisition(thread, (uintptr_t)lock, LP_KIND_RWLOCK, shared);
+        lp_count_acquisition(thread, (uintptr_t)lock, LP_KIND_RWLOCK, shared, LP_HOLD_ORDER);
         return 0;
     }
     if (tried != EBUSY) return wait(lock, deadline);
@@ -50,7 +50,7 @@ static inline int try_acquire(pthread_rwlock_t *lock, int shared) {
     int tried = shared ? lp_real.rwlock_tryrdlock(lock) : lp_real.rwlock_trywrlock(lock);
     if (LP_UNLIKELY(thread->busy | !lp_active)) return tried;
     if (tried == 0) {
-        lp_count_acquisition(thread, (uintptr_t)lock, LP_KIND_RWLOCK, shared);
+        lp_count_acquisition(thread, (uintptr_t)lock, LP_KIND_RWLOCK, shared, LP_HOLD_PUSH);
     } else if (tried == EBUSY) {
         thread->busy = 1;
         lp_entry(thread, (uintptr_t)lock, LP_KIND_RWLOCK)->failed_try++;
@@ -68,6 +68,7 @@ int pthread_rwlock_unlock(pthread_rwlock_t *lock) {
     if (LP_UNLIKELY(!lp_real.rwlock_unlock) && !lp_resolve()) return 0;
     if (LP_UNLIKELY(thread->busy | !lp_active)) return lp_real.rwlock_unlock(lock);
     uintptr_t address = (uintptr_t)lock;
+    lp_held_pop(thread, address);
     lp_cache_entry *entry = lp_slot(thread, address);
     int waiters = entry->address == address && __atomic_load_n(&entry->lock->waiters, __ATOMIC_RELAXED) != 0;
     if (LP_LIKELY(thread->timed_count == 0 && !waiters)) return lp_real.rwlock_unlock(lock);

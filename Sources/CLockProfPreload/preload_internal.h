@@ -56,6 +56,8 @@ typedef struct {
     int (*cond_timedwait)(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
     int (*cond_init)(pthread_cond_t *, const pthread_condattr_t *);
     int (*cond_destroy)(pthread_cond_t *);
+    int (*cond_signal)(pthread_cond_t *);
+    int (*cond_broadcast)(pthread_cond_t *);
 } lp_real_functions;
 
 extern lp_real_functions lp_real;
@@ -115,6 +117,7 @@ typedef struct lp_lock {
     uint64_t acquisitions, secondary, failed_try;  // secondary: re-entries (recursive), shared (rwlock)
     uint64_t sampled_holds, sampled_hold_ns;
     uint64_t condition_wait_ns, condition_timeouts;
+    uint64_t signals, broadcasts;    // conditions: pthread_cond_signal / broadcast calls (atomic adds)
     struct lp_lock *next_in_bucket;  // the address table's chain (live locks only)
     struct lp_lock *next_in_all;     // every record, for the exit dump
 } lp_lock;
@@ -161,6 +164,15 @@ typedef struct {
     int sampled;  // else: the acquisition was contended
 } lp_timed_hold;
 
+/// Locks a thread holds whose order is tracked (lock_order.c): deeper nesting is counted, not kept.
+#define LP_HELD_LOCKS 16
+
+/// One lock the thread holds now, in acquisition order.
+typedef struct {
+    uintptr_t address;
+    lp_lock *lock;
+} lp_held_lock;
+
 typedef struct lp_thread {
     int busy;        // the library's own work is running on this thread: pass calls through
     int registered;  // on the thread list, with an exit hook
@@ -168,6 +180,9 @@ typedef struct lp_thread {
     uint32_t tid;
     uint32_t sample_countdown;
     uint32_t timed_count;
+    uint32_t held_count;  // locks held now; only the first LP_HELD_LOCKS are in `held`
+    uint64_t last_pair;   // the pair key (lock_order.c) last met holding one lock: known to the table
+    lp_held_lock held[LP_HELD_LOCKS];
     lp_timed_hold timed[LP_TIMED_HOLDS];
     lp_cache_entry cache[LP_CACHE_SLOTS];
     struct lp_thread *previous, *next;
@@ -194,9 +209,46 @@ static inline lp_cache_entry *lp_entry(lp_thread *thread, uintptr_t address, int
 /// Starts timing this acquisition to its release (1 in LP_SAMPLE_INTERVAL).
 void lp_sample_hold(lp_thread *thread, lp_cache_entry *entry);
 
+// MARK: Lock order (lock_order.c)
+
+/// Records, once per process, each pair (a lock the thread holds → `acquired`) not seen before,
+/// writing a `lock order` raw record with the acquiring stack for each new one. Called before a
+/// blocking acquisition waits, so a real deadlock still leaves its order in the log.
+void lp_order_note(lp_thread *thread, lp_lock *acquired);
+
+/// Removes `address` from the held locks when it is not the latest one (out of line).
+void lp_held_remove(lp_thread *thread, uintptr_t address);
+
+/// Adds a lock the thread now holds. No allocation: past LP_HELD_LOCKS only the depth is kept.
+static inline void lp_held_push(lp_thread *thread, uintptr_t address, lp_lock *lock) {
+    uint32_t count = thread->held_count;
+    if (LP_LIKELY(count < LP_HELD_LOCKS)) {
+        thread->held[count].address = address;
+        thread->held[count].lock = lock;
+    }
+    thread->held_count = count + 1;
+}
+
+/// Before a release of `address`: the thread no longer holds it. The common case, the latest
+/// lock released first, is one compare.
+static inline void lp_held_pop(lp_thread *thread, uintptr_t address) {
+    uint32_t count = thread->held_count;
+    if (LP_LIKELY(count - 1 < LP_HELD_LOCKS && thread->held[count - 1].address == address)) {
+        thread->held_count = count - 1;
+    } else if (count) {
+        lp_held_remove(thread, address);
+    }
+}
+
+/// What an acquisition does to the held locks: nothing (a condition wait took back a mutex it
+/// still held), push it (a try, which cannot deadlock: it orders nothing), or record its order
+/// after the locks held and push it.
+enum { LP_HOLD_KEEP = 0, LP_HOLD_PUSH = 1, LP_HOLD_ORDER = 2 };
+
 /// Counts one acquisition of `address` (and, 1 in LP_SAMPLE_INTERVAL, times it). `secondary`:
-/// a re-entry of a recursive mutex, or a shared acquisition of a reader-writer lock.
-static inline void lp_count_acquisition(lp_thread *thread, uintptr_t address, int kind, int secondary) {
+/// a re-entry of a recursive mutex, or a shared acquisition of a reader-writer lock. `hold`:
+/// LP_HOLD_KEEP, LP_HOLD_PUSH or LP_HOLD_ORDER (a re-entry is never pushed).
+static inline void lp_count_acquisition(lp_thread *thread, uintptr_t address, int kind, int secondary, int hold) {
     lp_cache_entry *entry = lp_entry(thread, address, kind);
     if (secondary == 1 && kind == LP_KIND_RECURSIVE) {
         entry->secondary++;  // a re-entry: not an acquisition, never contended
@@ -204,6 +256,15 @@ static inline void lp_count_acquisition(lp_thread *thread, uintptr_t address, in
     }
     entry->acquisitions++;
     if (secondary) entry->secondary++;
+    if (hold != LP_HOLD_KEEP) {
+        if (hold == LP_HOLD_ORDER && thread->held_count) {
+            int was_busy = thread->busy;
+            thread->busy = 1;
+            lp_order_note(thread, entry->lock);
+            thread->busy = was_busy;
+        }
+        lp_held_push(thread, address, entry->lock);
+    }
     if (LP_UNLIKELY(--thread->sample_countdown == 0)) lp_sample_hold(thread, entry);
 }
 
@@ -245,8 +306,9 @@ uint32_t lp_intern_stack(const uint64_t *frames, int count);
 
 // MARK: Raw log
 
-/// Opens the log named by LOCKPROF_PRELOAD_OUTPUT (`%p` becomes the pid) and writes the process
-/// and module records. Returns 0 when recording can start.
+/// Opens the log named by LOCKPROF_PRELOAD_OUTPUT (set by `lockprof record`) or, used directly,
+/// LOCKPROF_TRACE (`%p` becomes the pid; never over an existing file, which direct use says in
+/// one line on stderr) and writes the process and module records. Returns 0 when recording can start.
 int lp_log_open(void);
 
 /// Appends one raw record (tag, body) to the log buffer, writing the buffer out when it is full.
@@ -265,6 +327,9 @@ void lp_log_contention(lp_thread *thread, lp_lock *lock, uint64_t end_ns, uint64
 /// A release that left waiters: `thread` held `lock` `hold_ns` until `time_ns`.
 void lp_log_release(lp_thread *thread, lp_lock *lock, uint64_t time_ns, uint64_t hold_ns, int exact,
                     const uint64_t *frames, int frame_count);
+
+/// A new lock-order pair: `thread` acquired `acquired` while holding `held`, at `frames`.
+void lp_log_lock_order(lp_thread *thread, lp_lock *held, lp_lock *acquired, const uint64_t *frames, int frame_count);
 
 /// The stack record of an interned creation stack.
 void lp_log_stack(uint32_t stack_id, const uint64_t *frames, int count);

@@ -14,7 +14,7 @@
 
 enum {
     RAW_PROCESS = 1, RAW_THREAD = 2, RAW_LOCK = 3, RAW_STACK = 4, RAW_CONTENTION = 5, RAW_RELEASE = 6,
-    RAW_STATISTICS = 7, RAW_MODULE = 8, RAW_END = 9,
+    RAW_STATISTICS = 7, RAW_MODULE = 8, RAW_END = 9, RAW_LOCK_ORDER = 10,
 };
 
 #define BUFFER_BYTES (256u << 10)
@@ -86,8 +86,19 @@ static int executable_path(char *path, size_t size) {
 
 static void log_modules(void);
 
+// One line on stderr, written directly (no stdio: the program may be inside it).
+static void say(const char *first, const char *second, const char *third) {
+    const char *parts[] = {"lockprof-preload: ", first, second, third, "\n"};
+    for (size_t index = 0; index < sizeof parts / sizeof parts[0]; index++) {
+        if (write(2, parts[index], strlen(parts[index])) < 0) return;
+    }
+}
+
 int lp_log_open(void) {
+    // Set by `lockprof record`; LOCKPROF_TRACE when the library is loaded directly.
     const char *pattern = getenv("LOCKPROF_PRELOAD_OUTPUT");
+    int direct = !pattern || !*pattern;
+    if (direct) pattern = getenv("LOCKPROF_TRACE");
     if (!pattern || !*pattern) return -1;
     char path[PATH_MAX];
     size_t used = 0;
@@ -105,7 +116,14 @@ int lp_log_open(void) {
     path[used] = 0;
     // Never over an existing file: a child that exec'd with the same path, or an old log.
     log_descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (log_descriptor < 0) return -1;
+    if (log_descriptor < 0) {
+        // Under `lockprof record` the program's stderr is left as it is (record says what it missed).
+        if (direct) {
+            say(path, errno == EEXIST ? ": file exists" : ": cannot create the file",
+                ": this process is not recorded (use a new LOCKPROF_TRACE path; %p becomes the pid)");
+        }
+        return -1;
+    }
     static const unsigned char header[16] = {'L', 'P', 'R', 'A', 'W', 'L', 'O', 'G', 1, 0, 0, 0, 0, 0, 0, 0};
     memcpy(buffer, header, sizeof header);
     buffered = sizeof header;
@@ -152,6 +170,18 @@ void lp_log_lock(lp_lock *lock) {
     put8(&body, lock->kind);
     put32(&body, lock->creation_stack);
     emit(RAW_LOCK, &body);
+}
+
+void lp_log_lock_order(lp_thread *thread, lp_lock *held, lp_lock *acquired, const uint64_t *frames, int frame_count) {
+    lp_log_thread(thread);
+    lp_log_lock(held);
+    lp_log_lock(acquired);
+    body_t body = {.length = 0};
+    put32(&body, held->id);
+    put32(&body, acquired->id);
+    put32(&body, thread->tid);
+    put_frames(&body, frames, frame_count);
+    emit(RAW_LOCK_ORDER, &body);
 }
 
 void lp_log_stack(uint32_t stack_id, const uint64_t *frames, int count) {
@@ -240,7 +270,10 @@ static void log_modules(void) { dl_iterate_phdr(log_module, NULL); }
 // MARK: Exit
 
 static void log_statistics(lp_lock *lock) {
-    if (!lock->acquisitions && !lock->secondary && !lock->failed_try && !lock->has_events && !lock->condition_wait_ns) return;
+    if (!lock->acquisitions && !lock->secondary && !lock->failed_try && !lock->has_events && !lock->condition_wait_ns &&
+        !lock->signals && !lock->broadcasts) {
+        return;
+    }
     lp_log_lock(lock);
     body_t body = {.length = 0};
     put32(&body, lock->id);
@@ -251,6 +284,8 @@ static void log_statistics(lp_lock *lock) {
     put64(&body, __atomic_load_n(&lock->sampled_hold_ns, __ATOMIC_RELAXED));
     put64(&body, __atomic_load_n(&lock->condition_wait_ns, __ATOMIC_RELAXED));
     put64(&body, __atomic_load_n(&lock->condition_timeouts, __ATOMIC_RELAXED));
+    put64(&body, __atomic_load_n(&lock->signals, __ATOMIC_RELAXED));
+    put64(&body, __atomic_load_n(&lock->broadcasts, __ATOMIC_RELAXED));
     emit(RAW_STATISTICS, &body);
 }
 

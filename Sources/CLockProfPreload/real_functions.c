@@ -78,6 +78,8 @@ int lp_resolve(void) {
     found.cond_timedwait = next_condition_symbol("pthread_cond_timedwait");
     found.cond_init = next_condition_symbol("pthread_cond_init");
     found.cond_destroy = next_condition_symbol("pthread_cond_destroy");
+    found.cond_signal = next_condition_symbol("pthread_cond_signal");
+    found.cond_broadcast = next_condition_symbol("pthread_cond_broadcast");
     lp_real = found;
     dl_iterate_phdr(find_own_range, (void *)(uintptr_t)&lp_resolve);
     lp_self.busy = 0;

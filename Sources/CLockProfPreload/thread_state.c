@@ -149,6 +149,8 @@ int lp_wait_for(lp_thread *thread, uintptr_t address, int kind, int shared, int 
     __atomic_fetch_add(&lock->waiters, 1, __ATOMIC_RELAXED);
     uint64_t none = 0;
     __atomic_compare_exchange_n(&lock->wait_since, &none, start, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+    // The order is recorded before waiting: a real deadlock still leaves it in the log.
+    if (thread->held_count) lp_order_note(thread, lock);
     // The waiter's stack is taken before it waits, while it would be waiting anyway.
     uint64_t frames[LP_MAX_FRAMES];
     int frame_count = lp_capture(frames, LP_MAX_FRAMES);
@@ -160,7 +162,7 @@ int lp_wait_for(lp_thread *thread, uintptr_t address, int kind, int shared, int 
     if (!acquired && result != ETIMEDOUT) return result;  // EDEADLK, EINVAL…: not a wait
     thread->busy = 1;
     if (acquired) {
-        lp_count_acquisition(thread, address, kind, shared);
+        lp_count_acquisition(thread, address, kind, shared, LP_HOLD_PUSH);
         push_timed(thread, address, lock, end, 0);
     }
     lp_log_contention(thread, lock, end, end > start ? end - start : 0, !acquired, shared, frames, frame_count);

@@ -16,6 +16,9 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
     case readFailed(path: String, reason: String)
     /// Writing failed (disk full, file-size limit, I/O error); what was written before stays readable.
     case writeFailed(path: String, reason: String)
+    /// The file is of a kind that is read by converting it (``TraceTranslation``; the preload
+    /// library's raw log) but cannot be converted: its header is cut short or unknown.
+    case cannotConvert(path: String, reason: String)
 
     /// The one line naming the file and the problem.
     public var description: String {
@@ -27,6 +30,7 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(path): trace format version \(version) is not supported (this build reads version \(TraceFileLayout.formatVersion))"
         case .readFailed(let path, let reason): "\(path): read failed: \(reason)"
         case .writeFailed(let path, let reason): "\(path): write failed: \(reason)"
+        case .cannotConvert(let path, let reason): "\(path): \(reason)"
         }
     }
 }

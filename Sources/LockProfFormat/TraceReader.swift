@@ -62,6 +62,9 @@ public enum TraceReader {
     public static func read(
         path: String, events: (ArraySlice<TraceEvent>) throws -> Void, records: (TraceRecord) throws -> Void
     ) throws -> TraceReadSummary {
+        if let converted = try TraceTranslation.converted(path: path) {
+            return try read(stream: ByteStream(bytes: converted), path: path, events: events, records: records)
+        }
         let stream = try ByteStream(path: path)
         return try read(stream: stream, path: path, events: events, records: records)
     }

@@ -103,6 +103,24 @@ public final class TraceWriter {
         do { try file.writeAll(bytes) } catch { throw .writeFailed(path: path, reason: error.description) }
     }
 
+    /// A whole trace in memory, as a file written by a writer that appended `records` and closed
+    /// would hold: for a trace made from something else (the preload library's raw log) that is
+    /// only read, never kept, so that ``TraceReader`` reads it exactly as it reads a file.
+    public static func encode(_ records: [TraceRecord]) -> [UInt8] {
+        var bytes = TraceFileLayout.fileHeader()
+        var encoder = ChunkEncoder()
+        var sequence: UInt64 = 0
+        for record in records {
+            encoder.append(record)
+            if encoder.payloadByteCount >= keptTogetherChunkBytes {
+                bytes += encoder.finishChunk(sequence: sequence)
+                sequence += 1
+            }
+        }
+        if !encoder.isEmpty { bytes += encoder.finishChunk(sequence: sequence) }
+        return bytes
+    }
+
     /// Flushes and closes the file. Later calls do nothing.
     public func close() throws(TraceError) {
         guard file != nil else { return }

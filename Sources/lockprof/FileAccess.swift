@@ -32,6 +32,9 @@ enum FileAccess {
         }
     }
 
-    /// Whether the file at `path` starts with the trace magic `LOCKPROF` (else it may be JSON).
-    static func isTrace(_ bytes: [UInt8]) -> Bool { bytes.starts(with: Array("LOCKPROF".utf8)) }
+    /// Whether the file at `path` starts with the trace magic `LOCKPROF` or is a preload raw log
+    /// (`LPRAWLOG`, read as the trace it becomes) — else it may be JSON.
+    static func isTrace(_ bytes: [UInt8]) -> Bool {
+        bytes.starts(with: Array("LOCKPROF".utf8)) || bytes.starts(with: PreloadLog.magic)
+    }
 }

@@ -22,4 +22,10 @@ struct LockProfCommand: ParsableCommand {
         version: version,
         subcommands: [Report.self, Check.self, Diff.self, Export.self, Merge.self, Record.self, Demo.self]
     )
+
+    /// Runs the command line, every command reading preload raw logs as traces (``RawLogReading``).
+    static func main() {
+        RawLogReading.register()
+        main(nil)
+    }
 }

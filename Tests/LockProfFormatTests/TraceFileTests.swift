@@ -13,6 +13,8 @@ import LockProfFormat
         #expect(records == everyKindOfRecord)
         #expect(summary.damage.isEmpty)
         #expect(summary.bytes == writer.bytesWritten)
+        // The same records encoded in memory are the same bytes.
+        #expect(TraceWriter.encode(everyKindOfRecord) == [UInt8](try #require(FileManager.default.contents(atPath: path))))
     }
 
     @Test func largeTracesAreSplitIntoManyChunksAndReadBackInOrder() throws {

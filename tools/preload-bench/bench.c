@@ -3,6 +3,8 @@
 //   uncontended N   one thread, N lock+unlock pairs of one mutex: prints ns per pair
 //   uncontended-mt N  the same after a thread was started and joined: glibc then takes its atomic
 //                   path (a single-threaded process gets plain stores, bare and preloaded alike)
+//   nested N        one thread, N times: lock an outer mutex, lock an inner one, unlock both
+//                   (the lock-order path: a pair met again): prints ns per iteration
 //   hammer N        two threads, N lock+unlock pairs each on one shared mutex: prints pairs per second
 // Run bare and with LD_PRELOAD=liblockprof-preload.so by tools/preload-bench/run.
 #include <pthread.h>
@@ -34,6 +36,21 @@ static void *hammer(void *unused) {
 int main(int argc, char **argv) {
     if (argc < 3) return 2;
     rounds = atol(argv[2]);
+    if (strcmp(argv[1], "nested") == 0) {
+        pthread_mutex_t outer, inner;
+        pthread_mutex_init(&outer, NULL);
+        pthread_mutex_init(&inner, NULL);
+        double start = now();
+        for (long i = 0; i < rounds; i++) {
+            pthread_mutex_lock(&outer);
+            pthread_mutex_lock(&inner);
+            counter++;
+            pthread_mutex_unlock(&inner);
+            pthread_mutex_unlock(&outer);
+        }
+        printf("%.3f\n", (now() - start) * 1e9 / rounds);
+        return counter == rounds ? 0 : 1;
+    }
     if (strncmp(argv[1], "uncontended", 11) == 0) {
         if (strcmp(argv[1], "uncontended-mt") == 0) {
             pthread_t other;

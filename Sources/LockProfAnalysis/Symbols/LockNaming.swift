@@ -25,6 +25,14 @@ package enum LockNaming {
         return ("\(site) (\(wrapper))", site)
     }
 
+    /// Whether a name from ``name(creationStack:primitive:)`` is of a lock no user code can be
+    /// said to have created: the Swift runtime's own (metadata and conformance caches) or one with
+    /// no user frame. Their order with other locks is the runtime's business, not an inversion the
+    /// user can fix, so lock-order pairs that involve them are left out.
+    package static func isUnattributed(_ name: String) -> Bool {
+        name.hasSuffix("(no user frame)") || name.hasSuffix("(Swift runtime)")
+    }
+
     /// Code the compiler wrote (metadata accessors, thunks): never where the user created a lock.
     static func isGenerated(_ frame: FrameReport) -> Bool {
         frame.file?.hasSuffix("<compiler-generated>") == true || frame.function.hasPrefix("type metadata ")

@@ -16,10 +16,16 @@ struct Record: ParsableCommand {
             (Synchronization.Mutex, DispatchQueue, statically linked programs) are not seen: \
             use ProfiledMutex for those.
 
+            Without this command, load the library yourself: LOCKPROF_TRACE names its raw log \
+            (%p becomes the pid; an existing file is never replaced), which report, check, diff, \
+            merge and export read as a trace.
+
             Examples:
               lockprof record -- .build/release/my-server --port 8080
               lockprof record -o server.trace --report -- ./server
               lockprof report lockprof.trace
+              LD_PRELOAD=.build/release/liblockprof-preload.so LOCKPROF_TRACE=t.%p.bin ./server
+              lockprof report t.*.bin
             """
     )
 
@@ -41,6 +47,8 @@ struct Record: ParsableCommand {
     private var program: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func validate() throws {
+        // The passthrough capture takes everything after the options, `--help` included.
+        if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
         _ = try WaitFractionArgument.parse(threshold, option: "--threshold")
         if output.isEmpty { throw ValidationError("--output must be a file path.") }
         guard !program.isEmpty else { throw ValidationError("Give the program to run after --: lockprof record -- PROGRAM [ARGS…].") }

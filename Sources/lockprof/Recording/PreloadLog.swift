@@ -2,8 +2,14 @@
 /// log"): what `lockprof record` reads after the program exits to write the trace.
 ///
 /// Addresses are absolute, in the recorded process; ``PreloadModule`` says which file each range
-/// belongs to. A log cut short (the program was killed) reads up to its last whole record.
+/// belongs to. A log cut short (the program was killed) reads up to its last whole record and
+/// says where it was cut (``cutAtByte``).
 struct PreloadLog {
+    /// The bytes every raw log starts with (then its version, then 7 bytes of zeros).
+    static let magic = Array("LPRAWLOG".utf8)
+    /// The header's size: magic, version, padding.
+    static let headerSize = 16
+
     /// The process the log describes.
     struct Process {
         var pid: Int32
@@ -33,6 +39,15 @@ struct PreloadLog {
         var frames: [UInt64]
     }
 
+    /// A pair of locks taken in this order (`acquired` while `held` was held), met for the first
+    /// time in the process by `threadID` at `frames`.
+    struct LockOrder {
+        var heldLockID: UInt32
+        var acquiredLockID: UInt32
+        var threadID: UInt32
+        var frames: [UInt64]
+    }
+
     /// The counters the library keeps per lock (the rest come from the events).
     struct Statistics {
         var acquisitions: UInt64
@@ -43,6 +58,10 @@ struct PreloadLog {
         var sampledHoldNanoseconds: UInt64
         var conditionWaitNanoseconds: UInt64
         var conditionTimeouts: UInt64
+        /// Conditions: pthread_cond_signal calls (0 in a log of a library that did not count them).
+        var signals: UInt64 = 0
+        /// Conditions: pthread_cond_broadcast calls.
+        var broadcasts: UInt64 = 0
     }
 
     var process: Process?
@@ -52,8 +71,12 @@ struct PreloadLog {
     var contentions: [Event] = []
     var releases: [Event] = []
     var statistics: [UInt32: Statistics] = [:]
+    var lockOrders: [LockOrder] = []
     var modules: [PreloadModule] = []
     var endNanoseconds: UInt64?
+    /// Where the log ends inside a record (the process was killed while writing, or the file was
+    /// cut): what precedes is read, the rest is not. Nil when it ends after a whole record.
+    var cutAtByte: Int?
 
     /// The log could not be read at all (not a raw log); a log cut short is not an error.
     struct Failure: Error, CustomStringConvertible {
@@ -62,11 +85,13 @@ struct PreloadLog {
 
     /// The log in `bytes`.
     init(bytes: [UInt8]) throws(Failure) {
-        guard bytes.count >= 16, bytes.starts(with: Array("LPRAWLOG".utf8)) else {
-            throw Failure(description: "not a lockprof preload log")
+        let magicPresent = bytes.prefix(Self.magic.count).elementsEqual(Self.magic.prefix(min(bytes.count, Self.magic.count)))
+        guard !bytes.isEmpty, magicPresent else { throw Failure(description: "not a lockprof preload log") }
+        guard bytes.count >= Self.headerSize else {
+            throw Failure(description: "preload raw log header is cut short (\(bytes.count) of \(Self.headerSize) bytes)")
         }
         guard bytes[8] == 1 else { throw Failure(description: "preload log version \(bytes[8]) is not supported") }
-        var offset = 16
+        var offset = Self.headerSize
         while offset + 5 <= bytes.count {
             let tag = bytes[offset]
             var header = RawCursor(bytes: bytes, offset: offset + 1, end: offset + 5)
@@ -75,6 +100,7 @@ struct PreloadLog {
             offset += 5 + Int(length)
             read(tag: tag, body: &body)
         }
+        if offset < bytes.count { cutAtByte = offset }
     }
 
     private mutating func read(tag: UInt8, body: inout RawCursor) {
@@ -111,7 +137,7 @@ struct PreloadLog {
             statistics[lock] = Statistics(
                 acquisitions: acquisitions, secondary: secondary, failedTryLocks: failed, sampledHolds: sampled,
                 sampledHoldNanoseconds: sampledNanoseconds, conditionWaitNanoseconds: conditionWait,
-                conditionTimeouts: conditionTimeouts)
+                conditionTimeouts: conditionTimeouts, signals: body.u64() ?? 0, broadcasts: body.u64() ?? 0)
         case 8:
             guard let base = body.u64(), let path = body.string(), let buildID = body.counted(),
                 let rangeCount = body.u16()
@@ -125,6 +151,10 @@ struct PreloadLog {
             if !modules.contains(module) { modules.append(module) }
         case 9:
             endNanoseconds = body.u64()
+        case 10:
+            guard let held = body.u32(), let acquired = body.u32(), let thread = body.u32(), let frames = body.frames()
+            else { return }
+            lockOrders.append(LockOrder(heldLockID: held, acquiredLockID: acquired, threadID: thread, frames: frames))
         default:
             return  // a record kind this reader does not know
         }

@@ -11,6 +11,8 @@ import LockProfFormat
 /// waits, their histogram, timeouts and blocking holds are counted from the events, which the
 /// library never drops. A contention's holder stack is the stack of the last release of that lock
 /// by another thread that found waiters, at or before the wait ended: the holder it waited for.
+/// The library's lock-order pairs become `lockOrder` records, except those that involve a lock
+/// of the Swift runtime or one with no user frame (``LockNaming/isUnattributed(_:)``).
 enum PreloadTraceConverter {
     /// What the conversion found: `lockCalls` 0 means the program made no pthread lock call the
     /// library saw.
@@ -20,6 +22,14 @@ enum PreloadTraceConverter {
         var contentions: Int
         /// The program exited (`exit`, a return from `main`, `_exit`): the counts are in the log.
         var ended: Bool
+    }
+
+    /// The trace of `log` in memory, as ``convert(_:to:overwrite:)`` would write it: what
+    /// `lockprof report` and the other readers read a raw log as (``TraceTranslation``).
+    static func encode(_ log: PreloadLog) -> (bytes: [UInt8], summary: Summary) {
+        var converter = Conversion(log: log)
+        let records = converter.records()
+        return (TraceWriter.encode(records), converter.summary)
     }
 
     /// Writes the trace of `log` to `path` (replacing a file there only when `overwrite`).
@@ -144,6 +154,8 @@ private struct Conversion {
                 case .condition:
                     values.conditionWaitNanoseconds = counted.conditionWaitNanoseconds
                     values.timeouts += counted.conditionTimeouts
+                    values.signals = counted.signals
+                    values.broadcasts = counted.broadcasts
                 default: break
                 }
                 summary.lockCalls += counted.acquisitions + counted.secondary + counted.failedTryLocks
@@ -152,6 +164,13 @@ private struct Conversion {
         }
         summary.locks = lockRecords.count
         summary.lockCalls += UInt64(log.contentions.count)
+
+        // Lock order: each pair the library met once, with the stack that first took it so.
+        let orders = log.lockOrders.map { order in
+            LockOrderRecord(
+                heldLockID: order.heldLockID, acquiredLockID: order.acquiredLockID, threadID: threadID(order.threadID),
+                stackID: stackID(order.frames))
+        }
 
         // Symbols for every frame met, resolved here against the files the program mapped.
         let frames = Set(stackIDs.keys.joined())
@@ -189,6 +208,13 @@ private struct Conversion {
         }
         all += lockRecords
         all += stackRecords
+        var names: [UInt32: String] = [:]
+        for case .lock(let lock) in lockRecords { names[lock.lockID] = lock.name }
+        all += orders.filter { order in
+            [order.heldLockID, order.acquiredLockID].allSatisfy { id in
+                names[id].map { !LockNaming.isUnattributed($0) } ?? false
+            }
+        }.map { .lockOrder($0) }
         all += eventRecords.map(\.record)
         all += statistics
         all += symbolRecords.map { .symbol($0) }

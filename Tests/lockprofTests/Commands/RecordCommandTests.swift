@@ -37,14 +37,14 @@ import Testing
         return Recording(result: result, trace: trace, report: json, printed: printed)
     }
 
-    /// `Module/File.swift:line (Wrapper)`, the line being the first of Workload.swift that holds `text`.
-    static func lockName(at text: String, wrapper: String) throws -> String {
-        "unmodified_locks/Workload.swift:\(try workloadLine(of: text)) (\(wrapper))"
+    /// `Module/File.swift:line (Wrapper)`, the line being the first of `file` (an example source) that holds `text`.
+    static func lockName(at text: String, in file: String = "Workload.swift", wrapper: String) throws -> String {
+        "unmodified_locks/\(file):\(try workloadLine(of: text, in: file)) (\(wrapper))"
     }
 
-    static func workloadLine(of text: String) throws -> Int {
+    static func workloadLine(of text: String, in file: String = "Workload.swift") throws -> Int {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples/UnmodifiedLocks/Workload.swift")
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples/UnmodifiedLocks/\(file)")
         let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         return try #require(lines.firstIndex { $0.contains(text) }) + 1
     }
@@ -98,6 +98,52 @@ import Testing
         // Its mutex: the explicit lock() calls and one re-acquisition per wakeup.
         let mutex = try recording.lock(name, kind: "mutex")
         #expect(mutex["acquisitions"] as? Int == 2 * Self.rounds + waits)
+    }
+
+    @Test func theConditionsSignalsAreCountedExactly() throws {
+        let recording = try Self.recording.get()
+        let condition = try recording.lock(try Self.lockName(at: "NSCondition()", wrapper: "NSCondition"), kind: "condition")
+        #expect(recording.printed["condition-signals"] == Self.rounds)
+        #expect(condition["signals"] as? Int == Self.rounds)  // one NSCondition.signal() per item produced
+        #expect(condition["broadcasts"] as? Int == 0)
+    }
+
+    @Test func twoMutexesTakenInOppositeOrdersAreExactlyOneInversion() throws {
+        let recording = try Self.recording.get()
+        let first = try Self.lockName(at: "pthread_mutex_init(first", in: "OrderInversion.swift", wrapper: "pthread_mutex_t")
+        let second = try Self.lockName(at: "pthread_mutex_init(second", in: "OrderInversion.swift", wrapper: "pthread_mutex_t")
+        for name in [first, second] {
+            #expect(try recording.lock(name, kind: "mutex")["acquisitions"] as? Int == recording.printed["order-acquisitions"])
+        }
+        // Only this pair: the Swift runtime's own locks, met on the way, order nothing.
+        let inversions = try #require(recording.report["inversions"] as? [[String: Any]])
+        #expect(inversions.count == 1)
+        #expect(inversions.first?["locks"] as? [String] == [first, second])
+        let edges = inversions.first?["edges"] as? [[String: Any]] ?? []
+        #expect(edges.map { "\($0["held"] ?? "") -> \($0["acquired"] ?? "")" } == ["\(first) -> \(second)", "\(second) -> \(first)"])
+        // Each edge keeps the stack that first took the pair, at the inner lock call.
+        let lines = edges.map { (($0["stack"] as? [[String: Any]])?.first?["line"] as? Int) ?? 0 }
+        #expect(lines == [
+            try Self.workloadLine(of: "// while holding first", in: "OrderInversion.swift"),
+            try Self.workloadLine(of: "// while holding second", in: "OrderInversion.swift"),
+        ])
+    }
+
+    @Test func nestingDeeperThanTheHeldListAndReleasedOutOfOrderLeavesNoStaleOrder() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("nesting.trace").path
+        let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
+        let result = try CommandRunner.run(["record", "-o", trace, "--", program, "nesting"])
+        #expect(result.status == 0)
+        let report = try CommandRunner.run(["report", "--format", "json", trace])
+        let json = try JSONSerialization.jsonObject(with: Data(report.standardOutput.utf8)) as? [String: Any] ?? [:]
+        let first = try Self.lockName(at: "pthread_mutex_init(locks[0]", in: "DeepNesting.swift", wrapper: "pthread_mutex_t")
+        let last = try Self.lockName(at: "pthread_mutex_init(locks[17]", in: "DeepNesting.swift", wrapper: "pthread_mutex_t")
+        // 0 → 17 while nested, 17 → 0 at the end; every other pair is taken in one order only
+        // (a lock left on the held list by the out-of-order release would invert with the first).
+        let inversions = json["inversions"] as? [[String: Any]] ?? []
+        #expect(inversions.count == 1)
+        #expect(Set(inversions.first?["locks"] as? [String] ?? []) == [first, last])
     }
 
     @Test func errorsOfAnErrorCheckingMutexComeBackUnchanged() throws {
@@ -164,6 +210,12 @@ import Testing
         #expect(FileManager.default.contents(atPath: kept)?.starts(with: Array("NOTALOG!".utf8)) == true)
         #expect(!FileManager.default.fileExists(atPath: trace))
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: kept).deletingLastPathComponent().path)
+    }
+
+    @Test func helpIsHelpNotAProgram() throws {
+        let result = try CommandRunner.run(["record", "--help"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("LD_PRELOAD=.build/release/liblockprof-preload.so LOCKPROF_TRACE=t.%p.bin"))
     }
 
     @Test func noProgramIsAUsageError() throws {

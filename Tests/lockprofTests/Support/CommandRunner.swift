@@ -24,8 +24,9 @@ enum CommandRunner {
         return candidates[0].appendingPathComponent("lockprof")
     }()
 
-    /// Runs `lockprof arguments…` (or `program arguments…`, a product built next to `lockprof`) to
-    /// completion with `environment` added, capturing both streams through files (no pipe can fill up).
+    /// Runs `lockprof arguments…` (or `program arguments…`, a product built next to `lockprof`, or
+    /// an absolute path) to completion with `environment` added, capturing both streams through
+    /// files (no pipe can fill up).
     static func run(
         _ arguments: [String], program: String = "lockprof", environment: [String: String] = [:]
     ) throws -> CommandResult {
@@ -37,7 +38,9 @@ enum CommandRunner {
         let output = try FileHandle(forWritingTo: outputURL)
         let error = try FileHandle(forWritingTo: errorURL)
         let process = Process()
-        process.executableURL = executable.deletingLastPathComponent().appendingPathComponent(program)
+        process.executableURL =
+            program.hasPrefix("/")
+            ? URL(fileURLWithPath: program) : executable.deletingLastPathComponent().appendingPathComponent(program)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         process.currentDirectoryURL = directory
