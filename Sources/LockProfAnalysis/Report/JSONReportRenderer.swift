@@ -74,6 +74,8 @@ public struct JSONReportRenderer: Sendable {
             ("signals", .unsigned(lock.signals)),
             ("broadcasts", .unsigned(lock.broadcasts)),
             ("holder_on_cpu", lock.holderOnCPU.map(JSONValue.number) ?? .null),
+            ("pool_blocked_ns", .unsigned(lock.poolBlockedNanoseconds)),
+            ("pool_blocked_waits", .unsigned(lock.poolBlockedWaits)),
             ("diagnosis", lock.diagnosis.map(value(of:)) ?? .null),
         ])
     }

@@ -95,12 +95,20 @@ public struct TextReportRenderer: Sendable {
                 + "\(ReportFormatting.percent(lock.waitFraction)) of runtime"
                 + (lock.stacksSampled ? " (stacks sampled, weights scaled)" : "")
         ]
+        if let pool = poolLine(of: lock) { lines.append(pool) }
         if let diagnosis = lock.diagnosis { lines += diagnosisLines(diagnosis) }
         lines.append("  holder stacks (holding the lock while others waited), by share of the wait:")
         lines += stackLines(lock.holderStacks, holder: true)
         lines.append("  waiter stacks (waiting for the lock), by share of the wait:")
         lines += stackLines(lock.waiterStacks, holder: false)
         return lines
+    }
+
+    /// `  blocked the Swift concurrency pool for 52.3 ms (4 waits in tasks)`; nil when no task waited.
+    func poolLine(of lock: LockReport) -> String? {
+        guard lock.poolBlockedWaits > 0 else { return nil }
+        return "  blocked the Swift concurrency pool for \(ReportFormatting.duration(nanoseconds: lock.poolBlockedNanoseconds)) "
+            + "(\(lock.poolBlockedWaits) wait\(lock.poolBlockedWaits == 1 ? "" : "s") in tasks)"
     }
 
     /// The pattern, the advice and the evidence of a flagged lock.
