@@ -12,10 +12,10 @@ import LockProfFormat
 // stops, wakes or kills anything.
 //
 // What a cycle means for each kind: a mutex, a `ProfiledLock` and a recursive lock (however deep
-// its owner went) have one owner, so "T holds L" is exact. Readers of a `ProfiledRWLock` and
-// holders of a semaphore's permits are not published, so a cycle through them is not seen (a
-// wait for the write side or a permit can be waited on by several, which needs all holders,
-// not one): documented as not covered, in docs/design.md.
+// its owner went) have one owner, so "T holds L" is exact. Waits on a `ProfiledRWLock` (which
+// need all its readers, or its writers) and on a semaphore (which need any one signal, from any
+// thread) are not published, so a cycle through them is not seen: docs/design.md, "What a cycle
+// means for each kind".
 
 /// Finds threads sleeping in a cycle on profiled locks (see the protocol above).
 struct DeadlockWatchdog {
