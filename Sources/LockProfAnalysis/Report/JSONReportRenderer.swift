@@ -25,6 +25,7 @@ public struct JSONReportRenderer: Sendable {
             ("threshold", .number(report.threshold)),
             ("dropped_events", .unsigned(report.droppedEvents)),
             ("deadlocks", .array(report.deadlocks.map(value(of:)))),
+            ("stalls", .array(report.stalls.map(value(of:)))),
             ("threads", .array(report.threads.map(value(of:)))),
             ("locks", .array(report.locks.map(value(of:)))),
             ("processes", .array(report.processes.map(value(of:)))),
@@ -116,6 +117,18 @@ public struct JSONReportRenderer: Sendable {
                         ])
                     })
             ),
+        ])
+    }
+
+    func value(of stall: StallReport) -> JSONValue {
+        .object([
+            ("process", .signed(Int64(stall.process))),
+            ("thread", .unsigned(UInt64(stall.threadID))),
+            ("name", .string(stall.name)),
+            ("waits_for", .string(stall.waitsFor)),
+            ("holds", .array(stall.holds.map { .string($0) })),
+            ("wait_ns", .unsigned(stall.waitNanoseconds)),
+            ("stack", .array(stall.stack.map(value(of:)))),
         ])
     }
 
