@@ -45,30 +45,38 @@ public struct DeadlockRecord: Equatable, Sendable {
     func encodeBody(into sink: inout ByteSink) {
         sink.varint(timeNanoseconds)
         sink.varint(UInt64(waiters.count))
-        for waiter in waiters {
-            sink.varint(waiter.threadID)
-            sink.varint(waiter.waitsForLockID)
-            sink.varint(waiter.waitNanoseconds)
-            sink.varint(waiter.stackID)
-            sink.varint(UInt64(waiter.heldLockIDs.count))
-            for lock in waiter.heldLockIDs { sink.varint(lock) }
-        }
+        for waiter in waiters { waiter.encode(into: &sink) }
     }
 
     static func decodeBody(from source: inout ByteSource) throws(DecodeFailure) -> DeadlockRecord {
         let time = try source.varint()
         let count = try source.count(limit: maximumWaiters, minimumBytes: 5)
         var waiters: [Waiter] = []
-        for _ in 0..<count {
-            let thread = try source.varint32()
-            let lock = try source.varint32()
-            let wait = try source.varint()
-            let stack = try source.varint32()
-            let heldCount = try source.count(limit: maximumHeldLocks)
-            var held: [UInt32] = []
-            for _ in 0..<heldCount { held.append(try source.varint32()) }
-            waiters.append(Waiter(threadID: thread, waitsForLockID: lock, heldLockIDs: held, waitNanoseconds: wait, stackID: stack))
-        }
+        for _ in 0..<count { waiters.append(try Waiter(decoding: &source)) }
         return DeadlockRecord(timeNanoseconds: time, waiters: waiters)
+    }
+}
+
+extension DeadlockRecord.Waiter {
+    /// Thread id, waited-for lock id, wait ns, stack id, held-lock count, held lock ids (varints):
+    /// the same bytes in a `deadlock` and a `stall` record.
+    func encode(into sink: inout ByteSink) {
+        sink.varint(threadID)
+        sink.varint(waitsForLockID)
+        sink.varint(waitNanoseconds)
+        sink.varint(stackID)
+        sink.varint(UInt64(heldLockIDs.count))
+        for lock in heldLockIDs { sink.varint(lock) }
+    }
+
+    init(decoding source: inout ByteSource) throws(DecodeFailure) {
+        let thread = try source.varint32()
+        let lock = try source.varint32()
+        let wait = try source.varint()
+        let stack = try source.varint32()
+        let heldCount = try source.count(limit: DeadlockRecord.maximumHeldLocks)
+        var held: [UInt32] = []
+        for _ in 0..<heldCount { held.append(try source.varint32()) }
+        self.init(threadID: thread, waitsForLockID: lock, heldLockIDs: held, waitNanoseconds: wait, stackID: stack)
     }
 }

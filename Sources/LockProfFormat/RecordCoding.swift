@@ -17,6 +17,7 @@ enum RecordTag: UInt8 {
     case end = 12
     case lockOrder = 13
     case deadlock = 14
+    case stall = 15
 }
 
 /// Event times inside one chunk are written as zigzag deltas from the previous event time of the
@@ -95,6 +96,7 @@ extension TraceRecord {
         case .end: .end
         case .lockOrder: .lockOrder
         case .deadlock: .deadlock
+        case .stall: .stall
         }
     }
 
@@ -163,6 +165,8 @@ extension TraceRecord {
             sink.varint(r.threadID)
             sink.varint(r.stackID)
         case .deadlock(let r):
+            r.encodeBody(into: &sink)
+        case .stall(let r):
             r.encodeBody(into: &sink)
         }
     }
@@ -238,6 +242,8 @@ extension TraceRecord {
                     threadID: try source.varint32(), stackID: try source.varint32()))
         case .deadlock:
             return .deadlock(try DeadlockRecord.decodeBody(from: &source))
+        case .stall:
+            return .stall(try StallRecord.decodeBody(from: &source))
         }
     }
 }

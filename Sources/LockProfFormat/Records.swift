@@ -37,6 +37,8 @@ public enum TraceRecord: Equatable, Sendable {
     case lockOrder(LockOrderRecord)
     /// Threads waiting for each other in a cycle, seen while the program ran (``DeadlockRecord``).
     case deadlock(DeadlockRecord)
+    /// A thread stuck in one wait longer than the stall limit, in no cycle (``StallRecord``).
+    case stall(StallRecord)
 }
 
 /// The kind of synchronization primitive a lock is. Raw values are part of the trace format.

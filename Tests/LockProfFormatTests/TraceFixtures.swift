@@ -50,6 +50,10 @@ let everyKindOfRecord: [TraceRecord] = [
                 .init(threadID: 1, waitsForLockID: 8, heldLockIDs: [7], waitNanoseconds: 1_200_000_000, stackID: 3),
                 .init(threadID: 2, waitsForLockID: 7, heldLockIDs: [9, 8], waitNanoseconds: 1_100_000_000, stackID: 0),
             ])),
+    .stall(
+        StallRecord(
+            timeNanoseconds: 5_050_000_000,
+            waiter: .init(threadID: 3, waitsForLockID: 7, heldLockIDs: [8], waitNanoseconds: 10_000_000_001, stackID: 3))),
     .drops(DropRecord(threadID: 1, droppedEvents: 17)),
     .checkpoint(CheckpointRecord(timeNanoseconds: 5_100_000_000)),
     .end(EndRecord(timeNanoseconds: 6_000_000_000)),

@@ -1,7 +1,9 @@
 import Foundation
+import LockProfPprof
 import Testing
 
 @testable import LockProf
+@testable import LockProfAnalysis
 
 /// The in-memory profile's table on its own (a private instance, no recording session): exact
 /// sums under real concurrent writers, the per-lock cap and its "other stacks" entry, the
@@ -94,5 +96,35 @@ import Testing
         let names = ["LockProf.LockCore.unlockSlow() -> ()", "specialized LockProf.ProfiledLock.withLock<A>(_:)", "Bank.deposit()", "LockProf.other"]
         let trimmed = ProfileRenderer.trimmed(names.map { .init(function: $0) })
         #expect(trimmed.map(\.function) == ["Bank.deposit()", "LockProf.other"])
+    }
+
+    @Test func theLiveProfileFoldsExecutorFramesAsTheReportDoes() {
+        // A waiter stack captured in a task-group child, as the symbolizer names it, untrimmed.
+        let frames: [(function: String, module: String)] = [
+            ("LockProf.LockCore.lockContended(timeoutNanoseconds: Swift.Int64, heldWord: Swift.UInt32) -> Swift.Bool", "demo"),
+            ("(2) suspend resume partial function for demo.recordSaleInTask(Swift.Int) async -> ()", "demo"),
+            ("(1) await resume partial function for demo.saleBatch(Swift.Int) async -> ()", "demo"),
+            ("(1) await resume partial function for closure #1 () async -> () in demo.asyncSales() async -> ()", "demo"),
+            ("(1) await resume partial function for partial apply forwarder for closure #1 () async -> () in demo.asyncSales() async -> ()", "demo"),
+            ("completeTaskWithClosure(swift::AsyncContext*, swift::SwiftError*)", "libswift_Concurrency.so"),
+            ("swift::runJobInEstablishedExecutorContext(swift::Job*)", "libswift_Concurrency.so"),
+            ("swift_job_run", "libswift_Concurrency.so"),
+            ("_dispatch_continuation_pop", "libdispatch.so"),
+            ("_dispatch_worker_thread", "libdispatch.so"),
+            ("start_thread", "libc.so.6"),
+            ("__clone3", "libc.so.6"),
+        ]
+        let live = ProfileRenderer.trimmedAndFolded(
+            frames.enumerated().map { index, frame in
+                ProfileSymbols.ModuleFrame(frame: PprofProfile.Frame(function: frame.function, address: UInt64(0x1000 + index)), module: frame.module)
+            })
+        let report = ExecutorFolding.folded(FrameTrimming.trimmed(frames.map { FrameReport(function: $0.function, module: $0.module) }))
+        #expect(live.map(\.function) == report.map(\.function))
+        #expect(live.map(\.function) == frames[1...3].map(\.function) + ["[Swift concurrency executor]"])
+        // The folded frame keeps the address of the first frame it replaces (debug=1 lists it).
+        #expect(live.last?.address == 0x1004)
+        // Without executor frames nothing folds.
+        let plain = [PprofProfile.Frame(function: "Bank.deposit()"), PprofProfile.Frame(function: "Bank.main()")]
+        #expect(ProfileRenderer.trimmedAndFolded(plain.map { ProfileSymbols.ModuleFrame(frame: $0, module: "bank") }) == plain)
     }
 }

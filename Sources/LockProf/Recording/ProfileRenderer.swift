@@ -7,9 +7,10 @@ import LockProfPprof
 /// scrapers' delta logic matches — plus the labels `lock` (its name) and `lock_kind`.
 ///
 /// The lock's own frames (the innermost `LockProf.…` and runtime frames of a captured stack) are
-/// trimmed; a wait without a captured stack is one `[stack not captured]` frame, a lock's weight
-/// past its cap of distinct stacks is one `[other stacks]` frame, so each lock's samples add up to
-/// its whole recorded wait.
+/// trimmed and the executor frames under a task's callers fold into one, as in the report; a wait
+/// without a captured stack is one `[stack not captured]` frame, a lock's weight past its cap of
+/// distinct stacks is one `[other stacks]` frame, so each lock's samples add up to its whole
+/// recorded wait.
 struct ProfileRenderer {
     static let notCaptured = "[stack not captured]"
     static let otherStacks = "[other stacks]"
@@ -37,7 +38,7 @@ struct ProfileRenderer {
         }
         let stackFrames = symbols.frames(
             ofStacks: Set(entries.keys.filter { !$0.isOtherStacks && $0.stack != 0 }.map(\.stack)), in: profile.stacks,
-            trim: Self.trimmed)
+            trim: Self.trimmedAndFolded)
         var rows: [Row] = []
         for (key, figures) in entries {
             let frames: [PprofProfile.Frame]
@@ -97,6 +98,27 @@ struct ProfileRenderer {
     static func trimmed(_ frames: [PprofProfile.Frame]) -> [PprofProfile.Frame] {
         guard let first = frames.firstIndex(where: { !isProfilerOrRuntime($0.function) }) else { return frames }
         return Array(frames[first...])
+    }
+
+    /// `frames` trimmed, with the executor frames that ran an async job folded into one
+    /// `[Swift concurrency executor]` frame by the report's rule (``ExecutorFrames``), at the
+    /// address of the first frame it replaces.
+    static func trimmedAndFolded(_ frames: [ProfileSymbols.ModuleFrame]) -> [PprofProfile.Frame] {
+        let first = frames.firstIndex { !isProfilerOrRuntime($0.frame.function) } ?? frames.startIndex
+        let folded = ExecutorFrames.folded(
+            Array(frames[first...]), function: \.frame.function, module: \.module,
+            isUserFrame: { !isProfilerOrRuntime($0.frame.function) && !isRuntimeModule($0.module) },
+            foldedFrame: {
+                ProfileSymbols.ModuleFrame(frame: PprofProfile.Frame(function: ExecutorFrames.foldedName, address: $0.frame.address))
+            })
+        return folded.map(\.frame)
+    }
+
+    /// Shared objects whose frames are never the user's code (past the first user frame, they
+    /// fold with the executor).
+    static func isRuntimeModule(_ module: String?) -> Bool {
+        guard let module else { return false }
+        return ["libswiftCore.", "libswift_Concurrency.", "libdispatch.", "libc.", "libc-", "libpthread."].contains { module.hasPrefix($0) }
     }
 
     static func isProfilerOrRuntime(_ function: String) -> Bool {

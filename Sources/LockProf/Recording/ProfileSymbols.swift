@@ -10,12 +10,15 @@ final class ProfileSymbols: Sendable {
     static let shared = ProfileSymbols()
 
     private let resolved = Mutex<[UInt64: PprofProfile.Frame]>([:])
+    /// The basename of each resolved address's module (absent when it fell in none).
+    private let modules = Mutex<[UInt64: String]>([:])
     /// Whole stacks, symbolized and trimmed, by stack hash: a stack's frames never change.
     private let stacks = Mutex<[UInt64: [PprofProfile.Frame]]>([:])
 
-    /// The symbolized frames of each stack hash that `table` has frames for, after `trim`.
+    /// The symbolized frames of each stack hash that `table` has frames for, after `trim`, which
+    /// sees each frame with the basename of its module.
     func frames(
-        ofStacks hashes: Set<UInt64>, in table: ProfileStackTable, trim: ([PprofProfile.Frame]) -> [PprofProfile.Frame]
+        ofStacks hashes: Set<UInt64>, in table: ProfileStackTable, trim: ([ModuleFrame]) -> [PprofProfile.Frame]
     ) -> [UInt64: [PprofProfile.Frame]] {
         var result = stacks.withLock { known in
             var found: [UInt64: [PprofProfile.Frame]] = [:]
@@ -28,8 +31,12 @@ final class ProfileSymbols: Sendable {
         }
         guard !addresses.isEmpty else { return result }
         let symbols = frames(of: Set(addresses.values.joined()))
+        let moduleNames = modules.withLock { $0 }
         var fresh: [UInt64: [PprofProfile.Frame]] = [:]
-        for (hash, stack) in addresses { fresh[hash] = trim(stack.compactMap { symbols[$0] }) }
+        for (hash, stack) in addresses {
+            fresh[hash] = trim(
+                stack.compactMap { address in symbols[address].map { ModuleFrame(frame: $0, module: moduleNames[address]) } })
+        }
         stacks.withLock { $0.merge(fresh) { old, _ in old } }
         result.merge(fresh) { old, _ in old }
         return result
@@ -39,7 +46,8 @@ final class ProfileSymbols: Sendable {
     func frames(of addresses: Set<UInt64>) -> [UInt64: PprofProfile.Frame] {
         let missing = resolved.withLock { known in addresses.filter { known[$0] == nil } }
         if !missing.isEmpty {
-            let fresh = Self.symbolize(Array(missing))
+            let (fresh, freshModules) = Self.symbolize(Array(missing))
+            modules.withLock { $0.merge(freshModules) { old, _ in old } }
             resolved.withLock { $0.merge(fresh) { old, _ in old } }
         }
         return resolved.withLock { known in
@@ -47,12 +55,19 @@ final class ProfileSymbols: Sendable {
         }
     }
 
-    private static func symbolize(_ addresses: [UInt64]) -> [UInt64: PprofProfile.Frame] {
+    /// A symbolized frame and the basename of its module (nil when the address fell in none).
+    struct ModuleFrame {
+        var frame: PprofProfile.Frame
+        var module: String?
+    }
+
+    private static func symbolize(_ addresses: [UInt64]) -> (frames: [UInt64: PprofProfile.Frame], modules: [UInt64: String]) {
         var moduleIDs: [String: UInt32] = [:]
         var modules: [UInt32: ModuleRecord] = [:]
         var byFrame: [Frame: [UInt64]] = [:]
         var pathBuffer = [CChar](repeating: 0, count: 4096)
         var result: [UInt64: PprofProfile.Frame] = [:]
+        var moduleOf: [UInt64: String] = [:]
         for address in addresses {
             var bias: UInt64 = 0
             guard lockprof_module_of(address, &bias, &pathBuffer, pathBuffer.count) == 0 else {
@@ -60,6 +75,7 @@ final class ProfileSymbols: Sendable {
                 continue
             }
             let path = TraceCollector.string(pathBuffer)
+            moduleOf[address] = path.split(separator: "/").last.map(String.init) ?? path
             let moduleID = moduleIDs[path] ?? UInt32(moduleIDs.count + 1)
             if moduleIDs[path] == nil {
                 moduleIDs[path] = moduleID
@@ -76,7 +92,7 @@ final class ProfileSymbols: Sendable {
         for address in addresses where result[address] == nil {
             result[address] = PprofProfile.Frame(function: unknownName(address), address: address)
         }
-        return result
+        return (result, moduleOf)
     }
 
     private static func unknownName(_ address: UInt64) -> String { "0x" + String(address, radix: 16) }

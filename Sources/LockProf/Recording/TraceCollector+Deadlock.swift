@@ -19,6 +19,19 @@ extension TraceCollector {
         write(.deadlock(DeadlockRecord(timeNanoseconds: now, waiters: waiters)))
         flush()
     }
+
+    /// Writes a `stall` record for `stalled` (with the thread and lock records it names) and
+    /// flushes at once, as ``writeDeadlock(_:at:)`` does.
+    func writeStall(_ stalled: DeadlockWatchdog.Waiter, at now: UInt64) {
+        writeThreadRecordIfNeeded(stalled.ring)
+        writeLockRecordIfNeeded(stalled.wait.lockID)
+        for lock in stalled.wait.held { writeLockRecordIfNeeded(lock) }
+        let waiter = DeadlockRecord.Waiter(
+            threadID: stalled.ring.serial, waitsForLockID: stalled.wait.lockID, heldLockIDs: stalled.wait.held,
+            waitNanoseconds: now &- stalled.wait.since, stackID: stackID(stalled.wait.stack))
+        write(.stall(StallRecord(timeNanoseconds: now, waiter: waiter)))
+        flush()
+    }
 }
 
 /// The deadlock report printed on standard error when the watchdog finds a cycle: each thread,
@@ -37,6 +50,19 @@ enum DeadlockStderrReport {
             lines += frames(of: waiter.wait.stack).map { "      \($0)" }
         }
         lines.append("lockprof: deadlock record written to \(tracePath); the program is left running")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report of one stalled wait: the thread, the lock it waits for and since when, where.
+    static func text(ofStall stalled: DeadlockWatchdog.Waiter, at now: UInt64, tracePath: String) -> String {
+        let seconds = Double(now &- stalled.wait.since) / 1e9
+        let name = stalled.ring.name.isEmpty ? "" : " '\(stalled.ring.name)'"
+        var lines = [
+            "lockprof: STALLED: thread \(stalled.ring.serial)\(name) (tid \(stalled.ring.systemThreadID)) waits for "
+                + "\(describe(stalled.wait.lockID)) since \(String(format: "%.2f", seconds)) s, in no deadlock cycle, at:"
+        ]
+        lines += frames(of: stalled.wait.stack).map { "      \($0)" }
+        lines.append("lockprof: stall record written to \(tracePath); the program is left running")
         return lines.joined(separator: "\n") + "\n"
     }
 

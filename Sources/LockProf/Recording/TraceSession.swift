@@ -71,6 +71,10 @@ final class TraceSession: @unchecked Sendable {
                     let report = DeadlockStderrReport.text(of: cycle, at: now, tracePath: path)
                     try? FileDescriptor.standardError.writeAll(report)
                 }
+                for stall in watchdog!.newStalls(in: RingRegistry.shared.currentRings(), now: now) {
+                    collector.writeStall(stall, at: now)
+                    try? FileDescriptor.standardError.writeAll(DeadlockStderrReport.text(ofStall: stall, at: now, tracePath: path))
+                }
             }
             if now &- lastCheckpoint >= TraceSession.checkpointInterval {
                 collector.checkpoint()

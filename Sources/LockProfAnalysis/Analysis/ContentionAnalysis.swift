@@ -89,6 +89,7 @@ public enum ContentionAnalysis {
                 threshold: threshold))
         report.inversions = inversions
         report.deadlocks = processes.flatMap(DeadlockReport.deadlocks(in:))
+        report.stalls = processes.flatMap(StallReport.stalls(in:))
         return report
     }
 

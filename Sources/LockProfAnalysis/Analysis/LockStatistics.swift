@@ -68,6 +68,9 @@ package enum LockStatistics {
             stacksSampled: StackAttribution.isSampled(events, countedWaits: counters.map { $0.contendedAcquisitions + $0.timeouts } ?? 0)
                 || (wait > 0 && events.events == 0))
         report.waitHistogram = histogram
+        let pool = PoolBlocking.tally(events.waiterStacks, waitNanoseconds: wait, onPool: symbolizer.ranOnConcurrencyPool(stack:))
+        report.poolBlockedNanoseconds = pool.waitNanoseconds
+        report.poolBlockedWaits = pool.count
         addKindStatistics(to: &report, counters: counters)
         return report
     }

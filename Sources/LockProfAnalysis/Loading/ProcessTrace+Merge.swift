@@ -28,6 +28,7 @@ extension ProcessTrace {
         drops.merge(other.drops) { max($0, $1) }
         for order in other.lockOrders { addLockOrder(order) }
         deadlocks += other.deadlocks
+        stalls += other.stalls
         firstTimeNanoseconds = [firstTimeNanoseconds, other.firstTimeNanoseconds].compactMap { $0 }.min()
         lastTimeNanoseconds = [lastTimeNanoseconds, other.lastTimeNanoseconds].compactMap { $0 }.max()
         endNanoseconds = [endNanoseconds, other.endNanoseconds].compactMap { $0 }.max()

@@ -24,6 +24,9 @@ public struct ContentionReport: Equatable, Sendable {
     /// Deadlocks the runtime saw while the program ran (``DeadlockReport``): shown first, and
     /// `lockprof check` fails on any.
     public var deadlocks: [DeadlockReport] = []
+    /// Waits the runtime saw stuck past the stall limit, in no cycle (``StallReport``): shown
+    /// after the deadlocks.
+    public var stalls: [StallReport] = []
 
     /// A report of these parts, as ``ContentionAnalysis`` assembles it.
     public init(

@@ -82,6 +82,12 @@ public struct LockReport: Equatable, Sendable {
     /// Share of hold time the holder spent on the CPU, 0…1, over the holds timed with the thread
     /// CPU clock; nil when the trace carries no CPU time for the lock.
     public var holderOnCPU: Double?
+    /// Time waited for the lock on threads of the Swift concurrency cooperative pool, inside a
+    /// task's job: time those threads ran no other task (``PoolBlocking``); at most
+    /// `waitNanoseconds`, 0 when only plain threads waited.
+    public var poolBlockedNanoseconds: UInt64 = 0
+    /// The waits counted in `poolBlockedNanoseconds`.
+    public var poolBlockedWaits: UInt64 = 0
     /// What kind of problem the lock has and what to change; set for flagged locks only.
     public var diagnosis: LockDiagnosis?
 

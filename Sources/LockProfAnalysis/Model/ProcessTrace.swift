@@ -35,6 +35,8 @@ public struct ProcessTrace: Equatable, Sendable {
     private var lockOrderPairs: Set<UInt64> = []
     /// Deadlocks the runtime's watchdog saw while the program ran, in trace order.
     public var deadlocks: [DeadlockRecord] = []
+    /// Waits the runtime's watchdog saw stuck past the stall limit, in trace order.
+    public var stalls: [StallRecord] = []
     /// The latest cumulative drop count of each thread.
     public var drops: [UInt32: UInt64] = [:]
     /// The earliest checkpoint or event time seen; stands in for the start when `process` is lost.
@@ -90,6 +92,9 @@ public struct ProcessTrace: Equatable, Sendable {
         case .deadlock(let deadlock):
             deadlocks.append(deadlock)
             see(time: deadlock.timeNanoseconds)
+        case .stall(let stall):
+            stalls.append(stall)
+            see(time: stall.timeNanoseconds)
         }
     }
 

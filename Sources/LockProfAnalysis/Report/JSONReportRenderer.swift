@@ -25,6 +25,7 @@ public struct JSONReportRenderer: Sendable {
             ("threshold", .number(report.threshold)),
             ("dropped_events", .unsigned(report.droppedEvents)),
             ("deadlocks", .array(report.deadlocks.map(value(of:)))),
+            ("stalls", .array(report.stalls.map(value(of:)))),
             ("threads", .array(report.threads.map(value(of:)))),
             ("locks", .array(report.locks.map(value(of:)))),
             ("processes", .array(report.processes.map(value(of:)))),
@@ -74,6 +75,8 @@ public struct JSONReportRenderer: Sendable {
             ("signals", .unsigned(lock.signals)),
             ("broadcasts", .unsigned(lock.broadcasts)),
             ("holder_on_cpu", lock.holderOnCPU.map(JSONValue.number) ?? .null),
+            ("pool_blocked_ns", .unsigned(lock.poolBlockedNanoseconds)),
+            ("pool_blocked_waits", .unsigned(lock.poolBlockedWaits)),
             ("diagnosis", lock.diagnosis.map(value(of:)) ?? .null),
         ])
     }
@@ -114,6 +117,18 @@ public struct JSONReportRenderer: Sendable {
                         ])
                     })
             ),
+        ])
+    }
+
+    func value(of stall: StallReport) -> JSONValue {
+        .object([
+            ("process", .signed(Int64(stall.process))),
+            ("thread", .unsigned(UInt64(stall.threadID))),
+            ("name", .string(stall.name)),
+            ("waits_for", .string(stall.waitsFor)),
+            ("holds", .array(stall.holds.map { .string($0) })),
+            ("wait_ns", .unsigned(stall.waitNanoseconds)),
+            ("stack", .array(stall.stack.map(value(of:)))),
         ])
     }
 

@@ -22,6 +22,10 @@ public struct TextReportRenderer: Sendable {
             lines += deadlocks(report.deadlocks)
             lines.append("")
         }
+        if !report.stalls.isEmpty {
+            lines += stalls(report.stalls)
+            lines.append("")
+        }
         if report.locks.isEmpty {
             lines.append("No profiled lock was used.")
         } else {
@@ -95,12 +99,20 @@ public struct TextReportRenderer: Sendable {
                 + "\(ReportFormatting.percent(lock.waitFraction)) of runtime"
                 + (lock.stacksSampled ? " (stacks sampled, weights scaled)" : "")
         ]
+        if let pool = poolLine(of: lock) { lines.append(pool) }
         if let diagnosis = lock.diagnosis { lines += diagnosisLines(diagnosis) }
         lines.append("  holder stacks (holding the lock while others waited), by share of the wait:")
         lines += stackLines(lock.holderStacks, holder: true)
         lines.append("  waiter stacks (waiting for the lock), by share of the wait:")
         lines += stackLines(lock.waiterStacks, holder: false)
         return lines
+    }
+
+    /// `  blocked the Swift concurrency pool for 52.3 ms (4 waits in tasks)`; nil when no task waited.
+    func poolLine(of lock: LockReport) -> String? {
+        guard lock.poolBlockedWaits > 0 else { return nil }
+        return "  blocked the Swift concurrency pool for \(ReportFormatting.duration(nanoseconds: lock.poolBlockedNanoseconds)) "
+            + "(\(lock.poolBlockedWaits) wait\(lock.poolBlockedWaits == 1 ? "" : "s") in tasks)"
     }
 
     /// The pattern, the advice and the evidence of a flagged lock.
@@ -144,11 +156,22 @@ public struct TextReportRenderer: Sendable {
             lines.append("  \(inversion.description)")
             for edge in inversion.edges {
                 lines.append("    \(edge.acquired) taken while holding \(edge.held) (pid \(edge.process), thread \(edge.threadID)):")
-                let shown = edge.stack.prefix(framesPerStack)
-                lines += shown.map { "        \($0.shortDescription)" }
-                if edge.stack.count > shown.count { lines.append("        …") }
-                if edge.stack.isEmpty { lines.append("        (stack not captured)") }
+                lines += waitStackLines(edge.stack)
             }
+        }
+        return lines
+    }
+
+    /// Each stalled wait the runtime saw, after the deadlocks: the thread, the lock, where it waited.
+    func stalls(_ stalls: [StallReport]) -> [String] {
+        var lines = ["STALLED: \(stalls.count) wait\(stalls.count == 1 ? "" : "s") stuck past the stall limit while the program ran (in no deadlock cycle):"]
+        for stall in stalls {
+            let name = stall.name.isEmpty ? "" : " '\(stall.name)'"
+            let holds = stall.holds.isEmpty ? "" : " holding \(stall.holds.joined(separator: ", ")),"
+            lines.append(
+                "  thread \(stall.threadID)\(name) (pid \(stall.process))\(holds) waited for \(stall.waitsFor) "
+                    + "(\(ReportFormatting.duration(nanoseconds: stall.waitNanoseconds)) when seen), at:")
+            lines += waitStackLines(stall.stack)
         }
         return lines
     }
@@ -164,12 +187,19 @@ public struct TextReportRenderer: Sendable {
                 lines.append(
                     "    thread \(thread.threadID)\(name) holds \(thread.holds.joined(separator: ", ")), waits for \(thread.waitsFor) "
                         + "(\(ReportFormatting.duration(nanoseconds: thread.waitNanoseconds)) when seen), at:")
-                let shown = thread.stack.prefix(framesPerStack)
-                lines += shown.map { "        \($0.shortDescription)" }
-                if thread.stack.count > shown.count { lines.append("        …") }
-                if thread.stack.isEmpty { lines.append("        (stack not captured)") }
+                lines += waitStackLines(thread.stack)
             }
         }
+        return lines
+    }
+
+    /// One stack of an inversion, a deadlock or a stall: its first frames, `…` when there are
+    /// more, `(stack not captured)` when it has none.
+    func waitStackLines(_ stack: [FrameReport]) -> [String] {
+        let shown = stack.prefix(framesPerStack)
+        var lines = shown.map { "        \($0.shortDescription)" }
+        if stack.count > shown.count { lines.append("        …") }
+        if stack.isEmpty { lines.append("        (stack not captured)") }
         return lines
     }
 

@@ -17,11 +17,23 @@ package struct Symbolizer: Sendable {
     private let symbols: [Frame: SymbolRecord]
     private let moduleNames: [UInt32: String]
     private var resolvedStacks: [UInt32: [FrameReport]] = [:]
+    private var poolStacks: Set<UInt32> = []
 
     package init(trace: ProcessTrace) {
         symbols = trace.symbols
         moduleNames = trace.modules.mapValues { Self.basename($0.path) }
-        resolvedStacks = trace.stacks.mapValues { ExecutorFolding.folded(FrameTrimming.trimmed($0.map(resolve))) }
+        for (stackID, stack) in trace.stacks {
+            let frames = stack.map(resolve)
+            resolvedStacks[stackID] = ExecutorFolding.folded(FrameTrimming.trimmed(frames))
+            if ExecutorFrames.ranOnConcurrencyPool(functions: frames.lazy.map(\.function)) { poolStacks.insert(stackID) }
+        }
+    }
+
+    /// Whether stack `stackID` was captured on a thread of the Swift concurrency cooperative pool,
+    /// running a task's job (``ExecutorFrames/ranOnConcurrencyPool(functions:)``, read from the
+    /// frames before they were trimmed or folded).
+    package func ranOnConcurrencyPool(stack stackID: UInt32) -> Bool {
+        poolStacks.contains(stackID)
     }
 
     /// The frames of stack `stackID`, innermost first, profiler and runtime frames trimmed; empty

@@ -13,7 +13,7 @@ import Testing
         let json = JSONReportRenderer().render(ContentionAnalysis.report(records: accountRun))
         let keys = json.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
         #expect(keys == [
-            "schema", "runtime_ns", "threshold", "dropped_events", "deadlocks", "threads", "locks", "processes", "inversions",
+            "schema", "runtime_ns", "threshold", "dropped_events", "deadlocks", "stalls", "threads", "locks", "processes", "inversions",
             "complete", "notes", "verdict",
         ])
     }

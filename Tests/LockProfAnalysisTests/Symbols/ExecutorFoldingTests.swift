@@ -1,3 +1,4 @@
+import LockProfFormat
 import Testing
 
 @testable import LockProfAnalysis
@@ -38,5 +39,18 @@ import Testing
             FrameReport(function: "_dispatch_worker_thread", module: "libdispatch.so"),
         ]
         #expect(ExecutorFolding.folded(runtimeOnly) == runtimeOnly)
+    }
+
+    @Test func aStackThatRanATasksJobWasOnTheConcurrencyPool() {
+        let task = [
+            "(2) suspend resume partial function for demo.recordSaleInTask(Swift.Int) async -> ()",
+            "swift::runJobInEstablishedExecutorContext(swift::Job*)", "swift_job_run", "_dispatch_worker_thread", "start_thread",
+        ]
+        #expect(ExecutorFrames.ranOnConcurrencyPool(functions: task))
+        // A plain thread, and a dispatch work item (no task's job), are not the pool.
+        #expect(!ExecutorFrames.ranOnConcurrencyPool(functions: ["demo.BankAccount.withdraw(_: Swift.Int) -> Swift.Bool", "start_thread"]))
+        #expect(!ExecutorFrames.ranOnConcurrencyPool(functions: ["demo.work() -> ()", "_dispatch_call_block_and_release", "_dispatch_worker_thread"]))
+        // A main-actor job runs on the main thread, from the main queue's drain.
+        #expect(!ExecutorFrames.ranOnConcurrencyPool(functions: ["demo.update() async -> ()", "swift_job_run", "_dispatch_main_queue_drain", "main"]))
     }
 }

@@ -1,5 +1,6 @@
 import CLockProfSupport
 import Foundation
+import LockProfAnalysis
 import LockProfFormat
 import Synchronization
 import Testing
@@ -31,18 +32,49 @@ extension RecordingTests {
     }
 
     @Test func aLongWaitForARunningHolderIsNoDeadlock() throws {
+        // 1 s: five thresholds, and ten watchdog looks.
+        let (records, name) = try waitForARunningHolder(environment: "LOCKPROF_DEADLOCK_AFTER", "0.2")
+        let id = try #require(records.lockRecords.first { $0.name == name }?.lockID)
+        #expect(records.contains { if case .contention(let c) = $0 { c.lockID == id && c.waitNanoseconds > 200_000_000 } else { false } })
+        #expect(records.deadlocks.isEmpty)
+        #expect(records.stalls.isEmpty, "1 s is under the default stall limit of 10 s")
+    }
+
+    @Test func aWaitStuckPastTheStallLimitIsOneStallRecordAndNoDeadlock() throws {
+        // The holder is alive, off doing something else for 1 s: three limits, ten looks.
+        let (records, name) = try waitForARunningHolder(environment: "LOCKPROF_STALL_AFTER", "0.3")
+        let id = try #require(records.lockRecords.first { $0.name == name }?.lockID)
+        #expect(records.deadlocks.isEmpty)
+        // Once, though the watchdog saw the wait past the limit at every look until it ended.
+        let stalls = records.stalls.filter { $0.waiter.waitsForLockID == id }
+        #expect(stalls.count == 1)
+        let stall = try #require(stalls.first)
+        #expect(stall.waiter.waitNanoseconds >= 300_000_000)
+        #expect(stall.waiter.heldLockIDs.isEmpty)
+        #expect(stall.waiter.stackID != 0)
+        // The report lists it, after any deadlock, with where it waited.
+        let report = ContentionAnalysis.report(records: records)
+        let stalled = try #require(report.stalls.first { $0.waitsFor == name })
+        #expect(stalled.waitNanoseconds == stall.waiter.waitNanoseconds)
+        #expect(!stalled.stack.isEmpty)
+        #expect(TextReportRenderer().render(report).contains("STALLED: \(report.stalls.count) wait"))
+    }
+
+    /// One thread holding a new lock for 1 s (sleeping, not waiting on a lock) while another
+    /// waits for it, recorded with `variable` set to `value`; the trace and the lock's name.
+    func waitForARunningHolder(environment variable: String, _ value: String) throws -> (records: [TraceRecord], lock: String) {
         let (path, directory) = temporaryTracePath()
         defer { try? FileManager.default.removeItem(at: directory) }
         let lock = ProfiledLock(name: "watchdog.long-\(UUID())")
-        setenv("LOCKPROF_DEADLOCK_AFTER", "0.2", 1)
-        defer { unsetenv("LOCKPROF_DEADLOCK_AFTER") }
+        setenv(variable, value, 1)
+        defer { unsetenv(variable) }
         try LockProfiler.start(tracePath: path)
         let held = Atomic<Bool>(false)
         onThreads(2) { index in
             if index == 0 {
                 lock.withLock {
                     held.store(true, ordering: .sequentiallyConsistent)
-                    usleep(1_000_000)  // five thresholds, and ten watchdog looks
+                    usleep(1_000_000)
                 }
             } else {
                 while !held.load(ordering: .sequentiallyConsistent) { usleep(100) }
@@ -50,10 +82,7 @@ extension RecordingTests {
             }
         }
         LockProfiler.stop()
-        let (records, _) = try TraceReader.readAll(path: path)
-        let id = try #require(records.lockRecords.first { $0.name == lock.name }?.lockID)
-        #expect(records.contains { if case .contention(let c) = $0 { c.lockID == id && c.waitNanoseconds > 200_000_000 } else { false } })
-        #expect(records.deadlocks.isEmpty)
+        return (try TraceReader.readAll(path: path).0, lock.name)
     }
 
     /// `locks` threads (called `wdI` by the test), thread i holding lock i and then waiting (3 s
@@ -120,5 +149,9 @@ func holdThenWaitForNext(_ first: ProfiledLock, _ next: ProfiledLock, holding: b
 extension [TraceRecord] {
     var deadlocks: [DeadlockRecord] {
         compactMap { if case .deadlock(let deadlock) = $0 { deadlock } else { nil } }
+    }
+
+    var stalls: [StallRecord] {
+        compactMap { if case .stall(let stall) = $0 { stall } else { nil } }
     }
 }

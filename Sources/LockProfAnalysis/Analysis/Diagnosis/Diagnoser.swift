@@ -46,12 +46,24 @@ package enum Diagnoser {
             return result(onCPU >= onCPUShare ? .longCriticalSection : .blockingUnderLock, [long])
         }
         let threads = "\(figures.threads) threads in the process"
+        let short = "holds under \(ReportFormatting.duration(nanoseconds: longHoldNanoseconds))"
+        let ratio = meanWait / max(hold, 1)
         let contendedShare = figures.acquisitions.map { $0 > 0 ? Double(figures.contendedAcquisitions) / Double($0) : 0 }
-        if let contendedShare, contendedShare >= queueingShare { return result(.hotLock, ["short holds", threads]) }
-        if meanWait >= oversubscribedRatio * max(hold, 1) {
-            return result(.oversubscribed, ["few waits, each \(meanWait / max(hold, 1))× the hold", threads])
+        let limit = ReportFormatting.percent(queueingShare)
+        if let contendedShare, contendedShare >= queueingShare {
+            let queued = "\(ReportFormatting.percentNonZero(contendedShare)) of acquisitions waited (≥ \(limit))"
+            return result(.hotLock, [short, queued, holdsMadeOthersWait(ratio), threads])
         }
-        return result(.hotLock, ["short holds", threads])
+        let few = contendedShare.map { "few waits: \(ReportFormatting.percentNonZero($0)) of acquisitions (< \(limit))" }
+        if meanWait >= oversubscribedRatio * max(hold, 1) {
+            return result(.oversubscribed, [few, "each wait \(ratio)× the hold (≥ \(oversubscribedRatio)×)", threads].compactMap { $0 })
+        }
+        return result(.hotLock, [short, few, holdsMadeOthersWait(ratio), threads].compactMap { $0 })
+    }
+
+    /// `holds that made others wait 4× the typical hold`: the mean wait over the mean hold.
+    static func holdsMadeOthersWait(_ ratio: UInt64) -> String {
+        ratio == 0 ? "waits shorter than the typical hold" : "holds that made others wait \(ratio)× the typical hold"
     }
 
     /// `71.3% of 160000 acquisitions waited` (or the count alone when acquisitions are unknown).

@@ -22,6 +22,19 @@ import Testing
         #expect(diagnosis.evidence.contains("mean wait 25.0 µs"))
         #expect(diagnosis.evidence.contains("mean hold 6.00 µs"))
         #expect(diagnosis.holderFrame == "Counter.increment()")
+        // The figures that chose the pattern, each beside the limit it passed.
+        #expect(diagnosis.evidence.contains("holds under 100 µs"), "\(diagnosis.evidence)")
+        #expect(diagnosis.evidence.contains("60.0% of acquisitions waited (≥ 10%)"), "\(diagnosis.evidence)")
+        #expect(diagnosis.evidence.contains("holds that made others wait 4× the typical hold"), "\(diagnosis.evidence)")
+        #expect(!diagnosis.evidence.contains("short holds"))
+    }
+
+    @Test func fewWaitsOfAFewHoldsEachAreStillAHotLockAndSaySo() throws {
+        // 200 ns holds, 5 of 1000 acquisitions waited 2 µs each: 10× the hold, under the 50× of oversubscription.
+        let diagnosis = try #require(Diagnoser.diagnose(figures(contended: 5, wait: 5 * 2_000, hold: 200)))
+        #expect(diagnosis.pattern == .hotLock)
+        #expect(diagnosis.evidence.contains("few waits: 0.5% of acquisitions (< 10%)"), "\(diagnosis.evidence)")
+        #expect(diagnosis.evidence.contains("holds that made others wait 10× the typical hold"), "\(diagnosis.evidence)")
     }
 
     @Test func longHoldsOnTheCPUAreALongCriticalSection() throws {
@@ -46,7 +59,8 @@ import Testing
         // 200 ns holds, 5 of 1000 acquisitions waited 50 µs each: 250× the hold.
         let diagnosis = try #require(Diagnoser.diagnose(figures(contended: 5, wait: 5 * 50_000, hold: 200)))
         #expect(diagnosis.pattern == .oversubscribed)
-        #expect(diagnosis.evidence.contains("few waits, each 250× the hold"))
+        #expect(diagnosis.evidence.contains("few waits: 0.5% of acquisitions (< 10%)"), "\(diagnosis.evidence)")
+        #expect(diagnosis.evidence.contains("each wait 250× the hold (≥ 50×)"), "\(diagnosis.evidence)")
         // The same waits on most acquisitions are a queue for the lock: hot.
         #expect(Diagnoser.diagnose(figures(contended: 600, wait: 600 * 50_000, hold: 200))?.pattern == .hotLock)
     }
