@@ -252,9 +252,18 @@ void lockprof_futex_wake(uint32_t *word, int count);
 
 // MARK: Fork
 
-/// The registries' mutexes, by index; `lockprof_registry_lock` takes them in this order when nested.
-#define LOCKPROF_REGISTRY_MUTEX_COUNT 3
-enum { LOCKPROF_SESSION_MUTEX = 0, LOCKPROF_LOCK_REGISTRY_MUTEX = 1, LOCKPROF_RING_REGISTRY_MUTEX = 2 };
+/// The lock registry's shards (LockRegistry.swift), each with its own mutex.
+#define LOCKPROF_LOCK_REGISTRY_SHARDS 8
+/// The registries' mutexes, by index; `lockprof_registry_lock` takes them in this order when nested
+/// (the lock registry's shards are never nested with one another: its readers take one at a time).
+#define LOCKPROF_REGISTRY_MUTEX_COUNT (2 + LOCKPROF_LOCK_REGISTRY_SHARDS)
+/// The session's mutex, the first of the lock registry's shards (shard `i` is
+/// `LOCKPROF_LOCK_REGISTRY_MUTEX + i`), the ring registry's mutex.
+enum {
+    LOCKPROF_SESSION_MUTEX = 0,
+    LOCKPROF_LOCK_REGISTRY_MUTEX = 1,
+    LOCKPROF_RING_REGISTRY_MUTEX = 1 + LOCKPROF_LOCK_REGISTRY_SHARDS
+};
 
 /// Locks one of the registry mutexes (installing the fork handlers on first use). These mutexes
 /// are held across fork() by the fork handlers, so a child never inherits one held by a thread

@@ -101,14 +101,21 @@ final class TraceCollector {
     /// Stacks named by an event or defined so far without a definition yet.
     private var undefinedStacks: Int { stackIDs.count - definedStacks.count }
 
-    /// Writes every lock's counters since the session started, a checkpoint, and flushes.
+    /// Writes the counters since the session started of every lock counted since the last
+    /// checkpoint (LockRegistry.countersForCheckpoint: a lock nobody touched costs the trace
+    /// nothing), a checkpoint, and flushes. A lock's last `lockStatistics` record holds its
+    /// counts since the session started, so one left out of a checkpoint keeps the earlier record.
     func checkpoint() {
         writeDrops(RingRegistry.shared.currentRings())
         let (live, retired) = LockRegistry.shared.countersForCheckpoint()
         for (identity, counters) in live + retired {
-            writeLockRecordIfNeeded(identity)
             let baseline = baselines[identity.lockID] ?? LockCounters()
-            write(.lockStatistics(LockStatisticsRecord(lockID: identity.lockID, counters: counters.since(baseline))))
+            let sinceStart = counters.since(baseline)
+            // Touched, yet nothing counted since the session started (a count made between
+            // sessions set the word): still nothing to write.
+            if !isLockRecordWritten(identity.lockID), Self.isZero(sinceStart) { continue }
+            writeLockRecordIfNeeded(identity)
+            write(.lockStatistics(LockStatisticsRecord(lockID: identity.lockID, counters: sinceStart)))
         }
         // A dead lock's final counts and record are in the trace now: forget it, so memory follows
         // the live locks. A late event naming it finds no identity and writes no second record.
@@ -118,6 +125,10 @@ final class TraceCollector {
         }
         write(.checkpoint(CheckpointRecord(timeNanoseconds: lockprof_now_ns())))
         flush()
+    }
+
+    private static func isZero(_ counters: LockCounters) -> Bool {
+        LockCounter.allCases.allSatisfy { counters[$0] == 0 } && counters.waitHistogram.allSatisfy { $0 == 0 }
     }
 
     /// The last records: symbols for every frame met, the end marker; then closes the file.

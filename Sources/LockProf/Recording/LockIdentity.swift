@@ -1,0 +1,21 @@
+import LockProfFormat
+
+/// What identifies a lock in snapshots and traces: its id, kind, and name or creation site.
+///
+/// The default name is the creation site, `Module/File.swift:42`. It is kept as the
+/// `StaticString` `#fileID` and the line the initializer received — two words and no allocation
+/// per lock — and formatted only when a snapshot, a report or a trace asks for it.
+struct LockIdentity: Sendable {
+    let lockID: UInt32
+    let kind: LockKind
+    /// The name given at creation, or nil: the creation site names the lock.
+    let givenName: String?
+    let fileID: StaticString
+    let line: UInt
+
+    /// Where the lock was created, `Module/File.swift:42`.
+    var site: String { "\(fileID):\(line)" }
+
+    /// How reports name the lock: the given name, else its creation site.
+    var name: String { givenName ?? site }
+}
