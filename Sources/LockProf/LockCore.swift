@@ -88,7 +88,7 @@ final class LockCore: @unchecked Sendable {
     /// - Parameter initialWord: the word's first value: 0 (free) for a mutex; the permit count
     ///   for a semaphore, which uses the word as its counter.
     init(kind: LockKind, name: String?, fileID: StaticString, line: UInt, initialWord: UInt32 = 0) {
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: 8 + 8 * LockSlot.count, alignment: 64)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: 8 + 8 * LockSlot.count, alignment: 16)
         word = memory.bindMemory(to: Atomic<UInt32>.self, capacity: 2)
         word.initialize(to: Atomic(initialWord))
         (word + 1).initialize(to: Atomic(0))  // touched

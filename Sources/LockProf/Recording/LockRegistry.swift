@@ -6,7 +6,8 @@ import Synchronization
 /// destruction take one of the registry's shard locks once each per lock lifetime; the hot path
 /// never touches it.
 ///
-/// Shards: ``shardCount`` of them, each a table of its live locks and of the final counters of
+/// Shards: ``shardCount`` of them, each a table of its live locks by number (``LockTable``: no
+/// hashing, no allocation but one per 4096 locks) and of the final counters of
 /// those that died while a session recorded, guarded by its own fork-aware mutex
 /// (`LOCKPROF_LOCK_REGISTRY_MUTEX + shard`, fork.c: the fork handlers take and release all of
 /// them). A lock's shard is chosen by the thread that creates it, so threads creating locks at
@@ -35,7 +36,8 @@ final class LockRegistry: Sendable {
     static let numbersPerShard: UInt64 = 1 << (32 - UInt64(shardBits))
 
     private struct Shard {
-        var live: [UInt32: Unmanaged<LockCore>] = [:]
+        /// The live locks, by number (`id >> shardBits`).
+        var live = LockTable()
         /// Final counters of locks that died while a session was recording, counted since the
         /// last checkpoint (touched), until the next checkpoint has written them to the trace.
         var retired: [(LockIdentity, LockCounters)] = []
@@ -65,6 +67,9 @@ final class LockRegistry: Sendable {
         Int(truncatingIfNeeded: (UInt64(lockprof_thread_token()) &* 0x9E37_79B9_7F4A_7C15) >> (64 - UInt64(shardBits)))
     }
 
+    /// `lockID`'s number in its shard.
+    private static func number(of lockID: UInt32) -> Int { Int(lockID >> UInt32(shardBits)) }
+
     private func shard(of lockID: UInt32) -> RegistryLock<Shard> {
         shards[Int(lockID) & (Self.shardCount - 1)]
     }
@@ -78,13 +83,13 @@ final class LockRegistry: Sendable {
             let id = UInt32(truncatingIfNeeded: (number % Self.numbersPerShard) << UInt64(Self.shardBits)) | UInt32(shard)
             if number < Self.numbersPerShard { return id }
             // The numbers started again: skip 0 and the ids live locks still have.
-            if id != 0, !shards[shard].withLock({ $0.live[id] != nil }) { return id }
+            if id != 0, !shards[shard].withLock({ $0.live[Self.number(of: id)] != nil }) { return id }
         }
     }
 
     /// Adds `core`, whose id ``newLockID()`` gave, to its shard.
     func register(_ core: LockCore) {
-        shard(of: core.lockID).withLock { $0.live[core.lockID] = Unmanaged.passUnretained(core) }
+        shard(of: core.lockID).withLock { $0.live.insert(Unmanaged.passUnretained(core), at: Self.number(of: core.lockID)) }
     }
 
     /// Removes `core` (from its deinit). While a session records, a lock counted since the last
@@ -92,7 +97,7 @@ final class LockRegistry: Sendable {
     /// the trace already has its counts (or it had none).
     func unregister(_ core: LockCore) {
         shard(of: core.lockID).withLock { shard in
-            guard shard.live.removeValue(forKey: core.lockID) != nil else { return }
+            guard shard.live.remove(at: Self.number(of: core.lockID)) else { return }
             if shard.sessionActive, LockCore.touched(core.word).pointee.load(ordering: .acquiring) != 0 {
                 shard.retired.append((core.identity, LockCounters(core.slots, side: core.existingSideSlots)))
             }
@@ -105,7 +110,7 @@ final class LockRegistry: Sendable {
         var result: [(LockIdentity, LockCounters)] = []
         for shard in shards {
             shard.withLock { shard in
-                for core in shard.live.values {
+                shard.live.forEach { core in
                     result.append(core._withUnsafeGuaranteedRef { ($0.identity, LockCounters($0.slots, side: $0.existingSideSlots)) })
                 }
                 result += shard.retired
@@ -125,7 +130,7 @@ final class LockRegistry: Sendable {
         var retired: [(LockIdentity, LockCounters)] = []
         for shard in shards {
             shard.withLock { shard in
-                for entry in shard.live.values {
+                shard.live.forEach { entry in
                     entry._withUnsafeGuaranteedRef { core in
                         let touched = LockCore.touched(core.word)
                         guard touched.pointee.load(ordering: .relaxed) != 0,
@@ -144,7 +149,7 @@ final class LockRegistry: Sendable {
     /// The identity of a live lock, or of one retired during the session.
     func identity(of lockID: UInt32) -> LockIdentity? {
         shard(of: lockID).withLock { shard in
-            shard.live[lockID]?._withUnsafeGuaranteedRef { $0.identity }
+            shard.live[Self.number(of: lockID)]?._withUnsafeGuaranteedRef { $0.identity }
                 ?? shard.retired.first { $0.0.lockID == lockID }?.0
         }
     }
@@ -153,7 +158,7 @@ final class LockRegistry: Sendable {
     private func forEachLiveLock(_ body: (LockCore) -> Void) {
         for shard in shards {
             shard.withLock { shard in
-                for entry in shard.live.values { entry._withUnsafeGuaranteedRef(body) }
+                shard.live.forEach { $0._withUnsafeGuaranteedRef(body) }
             }
         }
     }
