@@ -119,31 +119,46 @@ final class LockRegistry: Sendable {
         return result
     }
 
-    /// For a checkpoint: the counters of every live lock touched since the last checkpoint (its
-    /// touched word is cleared, LockCore+CounterBlock.swift), and the final counters of the locks
-    /// that died touched since then. The registry then forgets the dead ones (the trace has their
-    /// final counts), so a program that creates and destroys locks while recording keeps a
-    /// registry as large as its live locks, not as its whole history. A lock nobody counted
-    /// costs one load here and nothing in the trace.
-    func countersForCheckpoint() -> (live: [(LockIdentity, LockCounters)], retired: [(LockIdentity, LockCounters)]) {
-        var live: [(LockIdentity, LockCounters)] = []
-        var retired: [(LockIdentity, LockCounters)] = []
+    /// For a checkpoint, in batches: the counters of every live lock touched since the last
+    /// checkpoint (its touched word is cleared, LockCore+CounterBlock.swift), and the final
+    /// counters of the locks that died touched since then. `body` gets one batch at a time —
+    /// the touched locks of one ``LockTable`` chunk (at most 4096), or one shard's dead locks —
+    /// and runs with no mutex held: a shard's mutex is held for one chunk at a time, so threads
+    /// creating and destroying locks wait for one chunk's reading at most, not for the trace to be
+    /// written. The registry then forgets the dead ones (the trace has their final counts), so a
+    /// program that creates and destroys locks while recording keeps a registry as large as its
+    /// live locks, not as its whole history. A lock nobody counted costs one load here and
+    /// nothing in the trace.
+    func forEachCheckpointBatch(
+        _ body: (_ live: [(LockIdentity, LockCounters)], _ retired: [(LockIdentity, LockCounters)]) -> Void
+    ) {
         for shard in shards {
-            shard.withLock { shard in
-                shard.live.forEach { entry in
-                    entry._withUnsafeGuaranteedRef { core in
-                        let touched = LockCore.touched(core.word)
-                        guard touched.pointee.load(ordering: .relaxed) != 0,
-                            touched.pointee.exchange(0, ordering: .acquiring) != 0
-                        else { return }
-                        live.append((core.identity, LockCounters(core.slots, side: core.existingSideSlots)))
+            var chunk = 0
+            while true {
+                let (batch, more) = shard.withLock { shard -> ([(LockIdentity, LockCounters)], Bool) in
+                    guard chunk < shard.live.chunkCount else { return ([], false) }
+                    var batch: [(LockIdentity, LockCounters)] = []
+                    shard.live.forEach(inChunk: chunk) { entry in
+                        entry._withUnsafeGuaranteedRef { core in
+                            let touched = LockCore.touched(core.word)
+                            guard touched.pointee.load(ordering: .relaxed) != 0,
+                                touched.pointee.exchange(0, ordering: .acquiring) != 0
+                            else { return }
+                            batch.append((core.identity, LockCounters(core.slots, side: core.existingSideSlots)))
+                        }
                     }
+                    return (batch, true)
                 }
-                retired += shard.retired
-                shard.retired.removeAll()
+                guard more else { break }
+                if !batch.isEmpty { body(batch, []) }
+                chunk += 1
             }
+            let retired = shard.withLock { shard in
+                defer { shard.retired.removeAll() }
+                return shard.retired
+            }
+            if !retired.isEmpty { body([], retired) }
         }
-        return (live, retired)
     }
 
     /// The identity of a live lock, or of one retired during the session.

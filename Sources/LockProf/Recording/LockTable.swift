@@ -58,13 +58,19 @@ struct LockTable: @unchecked Sendable {
         return true
     }
 
+    /// Chunks in the directory (live or freed): ``forEach(inChunk:_:)`` takes 0 up to this.
+    var chunkCount: Int { chunks.count }
+
     /// Calls `body` with every live lock, in number order.
     func forEach(_ body: (Unmanaged<LockCore>) -> Void) {
-        for chunk in chunks.indices where liveInChunk[chunk] > 0 {
-            guard let entries = chunks[chunk] else { continue }
-            for index in 0..<Self.chunkSize {
-                if let core = entries[index] { body(core) }
-            }
+        for chunk in chunks.indices { forEach(inChunk: chunk, body) }
+    }
+
+    /// Calls `body` with every live lock of chunk `chunk` (at most ``chunkSize``), in number order.
+    func forEach(inChunk chunk: Int, _ body: (Unmanaged<LockCore>) -> Void) {
+        guard chunk < chunks.count, liveInChunk[chunk] > 0, let entries = chunks[chunk] else { return }
+        for index in 0..<Self.chunkSize {
+            if let core = entries[index] { body(core) }
         }
     }
 }
