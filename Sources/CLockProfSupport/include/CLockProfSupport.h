@@ -109,6 +109,20 @@ static inline __attribute__((always_inline)) uintptr_t lockprof_thread_token(voi
     return (uintptr_t)&lockprof_thread_token_anchor;
 }
 
+/// The calling thread's lock-registry shard plus one, 0 until `lockprof_registry_shard` assigned it.
+extern __thread uint32_t lockprof_registry_shard_plus_one;
+
+/// Assigns the calling thread its shard (the next one round-robin); returns it.
+uint32_t lockprof_registry_shard_assign(void);
+
+/// The lock-registry shard of the locks the calling thread creates (LockRegistry.swift): threads
+/// take the shards round-robin as each creates its first lock, so up to
+/// `LOCKPROF_LOCK_REGISTRY_SHARDS` threads creating locks at once take different shard mutexes.
+static inline __attribute__((always_inline)) uint32_t lockprof_registry_shard(void) {
+    uint32_t shard = lockprof_registry_shard_plus_one;
+    return shard != 0 ? shard - 1 : lockprof_registry_shard_assign();
+}
+
 /// Copies the calling thread's name into `buffer`; returns 0 on success.
 int lockprof_thread_name(char *buffer, size_t size);
 

@@ -7,13 +7,14 @@ import Synchronization
 /// never touches it.
 ///
 /// Shards: ``shardCount`` of them, each a table of its live locks by number (``LockTable``: no
-/// hashing, no allocation but one per 4096 locks) and of the final counters of
-/// those that died while a session recorded, guarded by its own fork-aware mutex
+/// hashing, no allocation but one per 4096 locks) and of the final counters of those that died
+/// while a session recorded, guarded by its own fork-aware mutex
 /// (`LOCKPROF_LOCK_REGISTRY_MUTEX + shard`, fork.c: the fork handlers take and release all of
-/// them). A lock's shard is chosen by the thread that creates it, so threads creating locks at
-/// once mostly take different mutexes, and is the low ``shardBits`` bits of its id, so whoever
-/// destroys it or looks it up finds the same shard without a global table. Readers (snapshots,
-/// checkpoints) take the shards one at a time, never two at once.
+/// them). A lock's shard is chosen by the thread that creates it (threads take the shards
+/// round-robin), so up to 8 threads creating locks at once take different mutexes, and is the
+/// low ``shardBits`` bits of its id, so whoever destroys it or looks it up finds the same shard
+/// without a global table. Readers (snapshots, checkpoints) take the shards one at a time, never
+/// two at once.
 ///
 /// Ids: shard `s` numbers its locks 1, 2, … from its own atomic counter, without taking its
 /// mutex; the id is `number << 3 | s`, never 0 (the held-lock stack's guard slot and lock-order
@@ -62,10 +63,8 @@ final class LockRegistry: Sendable {
         ForkHandling.install()
     }
 
-    /// The calling thread's shard: its thread token, Fibonacci-hashed to ``shardBits`` bits.
-    private static func shardOfCallingThread() -> Int {
-        Int(truncatingIfNeeded: (UInt64(lockprof_thread_token()) &* 0x9E37_79B9_7F4A_7C15) >> (64 - UInt64(shardBits)))
-    }
+    /// The calling thread's shard: assigned round-robin at its first lock (`lockprof_registry_shard`).
+    private static func shardOfCallingThread() -> Int { Int(lockprof_registry_shard()) }
 
     /// `lockID`'s number in its shard.
     private static func number(of lockID: UInt32) -> Int { Int(lockID >> UInt32(shardBits)) }

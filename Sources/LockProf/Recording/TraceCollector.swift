@@ -109,8 +109,8 @@ final class TraceCollector {
         writeDrops(RingRegistry.shared.currentRings())
         LockRegistry.shared.forEachCheckpointBatch { live, retired in
             for (identity, counters) in live + retired {
-                let baseline = baselines[identity.lockID] ?? LockCounters()
-                let sinceStart = counters.since(baseline)
+                // A lock created during the session has no baseline: its counters are the session's.
+                let sinceStart = baselines[identity.lockID].map { counters.since($0) } ?? counters
                 // Touched, yet nothing counted since the session started (a count made between
                 // sessions set the word): still nothing to write.
                 if !isLockRecordWritten(identity.lockID), Self.isZero(sinceStart) { continue }

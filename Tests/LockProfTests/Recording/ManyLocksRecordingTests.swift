@@ -57,6 +57,10 @@ extension RecordingTests {
             #expect(Set(taken.map(\.name)).count == taken.count)
             #expect(Set(taken.map(\.lockID)).count == taken.count)
             #expect(!taken.contains { $0.lockID == 0 })
+            // A thread's locks are in its registry shard: the id's low bits.
+            let shardsByThread = Dictionary(grouping: taken) { $0.name.split(separator: ".")[2] }
+                .mapValues { Set($0.map { $0.lockID & UInt32(LockRegistry.shardCount - 1) }) }
+            #expect(shardsByThread.count == Self.threads && shardsByThread.values.allSatisfy { $0.count == 1 })
             var lastStatistics: [UInt32: LockStatisticsRecord] = [:]
             for case .lockStatistics(let statistics) in records { lastStatistics[statistics.lockID] = statistics }
             var wrong: [String] = []
