@@ -3,7 +3,8 @@
 /// one leaves. Numbers are handed out in order, so creating locks fills chunks front to back:
 /// an insertion is an index computation and a store, with no hashing and no allocation but one
 /// per 4096 locks; a look-up is two loads. Memory follows the live locks: a chunk whose locks all
-/// died is freed, and the directory costs 8 bytes per 4096 numbers handed out.
+/// died is freed (but the last, where numbers are being handed out), and the directory costs
+/// 12 bytes per 4096 numbers handed out.
 ///
 /// Not thread-safe: used under its shard's mutex (LockRegistry.swift). The entries are
 /// unretained references, valid while the lock is in the table (the registry's protocol).
@@ -51,7 +52,9 @@ struct LockTable: @unchecked Sendable {
         }
         entries[number & (Self.chunkSize - 1)] = nil
         liveInChunk[chunk] -= 1
-        if liveInChunk[chunk] == 0 {
+        // The last chunk holds the numbers being handed out: kept, or a program that creates and
+        // destroys one lock at a time would allocate and clear a chunk per lock.
+        if liveInChunk[chunk] == 0, chunk != chunks.count - 1 {
             entries.deallocate()
             chunks[chunk] = nil
         }
