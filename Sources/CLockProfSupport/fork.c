@@ -4,7 +4,7 @@
 //
 // Protocol (pthread_atfork):
 //   prepare  lock every registry mutex, in index order (the order the code nests them in:
-//            session, then lock registry, then ring registry).
+//            session, then the lock registry's 8 shards, then ring registry).
 //   parent   unlock them in reverse order; nothing else changes.
 //   child    re-initialize them (the forking thread owns them; re-initializing is the reset
 //            glibc documents for a child), turn recording off, forget the cached thread id,
@@ -14,7 +14,7 @@
 #include <pthread.h>
 
 static pthread_mutex_t registry_mutexes[LOCKPROF_REGISTRY_MUTEX_COUNT] = {
-    PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
+    [0 ... LOCKPROF_REGISTRY_MUTEX_COUNT - 1] = PTHREAD_MUTEX_INITIALIZER};
 static pthread_once_t fork_handlers_once = PTHREAD_ONCE_INIT;
 static void (*fork_child_callback)(void) = NULL;
 

@@ -15,6 +15,15 @@ __thread void *lockprof_thread_ring = NULL;
 static __thread uint64_t cached_thread_id = 0;
 __thread char lockprof_thread_token_anchor;
 
+__thread uint32_t lockprof_registry_shard_plus_one;
+static uint32_t next_registry_shard;
+
+uint32_t lockprof_registry_shard_assign(void) {
+    uint32_t shard = __atomic_fetch_add(&next_registry_shard, 1, __ATOMIC_RELAXED) % LOCKPROF_LOCK_REGISTRY_SHARDS;
+    lockprof_registry_shard_plus_one = shard + 1;
+    return shard;
+}
+
 uint64_t lockprof_thread_id(void) {
     if (cached_thread_id == 0) cached_thread_id = (uint64_t)syscall(SYS_gettid);
     return cached_thread_id;

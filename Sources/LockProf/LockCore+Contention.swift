@@ -70,9 +70,9 @@ extension LockCore {
         guard recording else { return 0 }
         if otherSleepers == 0 {
             // First sleeper: whatever is there is left over from an earlier wait.
-            slots[LockSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
+            sideSlots[SideSlot.firstWaiterArrival].store(waitStart, ordering: .relaxed)
         } else {
-            _ = slots[LockSlot.firstWaiterArrival].compareExchange(expected: 0, desired: waitStart, ordering: .relaxed)
+            _ = sideSlots[SideSlot.firstWaiterArrival].compareExchange(expected: 0, desired: waitStart, ordering: .relaxed)
         }
         return Recorder.captureStack(at: waitStart)
     }
@@ -105,25 +105,27 @@ extension LockCore {
     /// blames it. It is taken whether or not this wait is recorded, so none is left published
     /// for a later, unrelated contention.
     func acquiredAfterWait(since waitStart: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
+        defer { markTouched() }  // after every count below (LockCore+CounterBlock.swift)
         switch mode {
         case .exclusive:
-            add(1, to: LockSlot.acquisitions)
-            add(1, to: LockSlot.of(.contendedAcquisitions))
+            add(1, to: .acquisitions)
+            add(1, to: .contendedAcquisitions)
         case .reader:
-            slots[LockSlot.of(.sharedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.of(.sharedContendedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.of(.contendedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
+            addAtomically(1, to: .sharedAcquisitions)
+            addAtomically(1, to: .sharedContendedAcquisitions)
+            addAtomically(1, to: .contendedAcquisitions)
         case .permit:
-            slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
-            slots[LockSlot.of(.contendedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
+            addAtomically(1, to: .acquisitions)
+            addAtomically(1, to: .contendedAcquisitions)
         }
+        let side = sideSlots
         let holderStack: UInt64
         if mode != .exclusive {
-            holderStack = slots[LockSlot.holderStack].exchange(0, ordering: .relaxed)
+            holderStack = side[SideSlot.holderStack].exchange(0, ordering: .relaxed)
         } else {
             // Consume the stack the releasing holder published for us (0 when it did not publish).
-            holderStack = slots[LockSlot.holderStack].load(ordering: .relaxed)
-            if holderStack != 0 { slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
+            holderStack = side[SideSlot.holderStack].load(ordering: .relaxed)
+            if holderStack != 0 { side[SideSlot.holderStack].store(0, ordering: .relaxed) }
         }
         guard recording else { return }
         let now = lockprof_now_ns()
@@ -134,6 +136,7 @@ extension LockCore {
 
     /// Outside the lock, after giving up: counted with read-modify-writes.
     func timedOut(since waitStart: UInt64, at now: UInt64, recording: Bool, waiterStack: UInt64, mode: HoldMode = .exclusive) {
+        defer { markTouched() }  // after the wait's counts too
         countTimeout()
         guard recording else { return }
         accountWait(since: waitStart, to: now, waiterStack: waiterStack, holderStack: 0, timedOut: true, mode: mode)
@@ -149,7 +152,7 @@ extension LockCore {
             return
         }
         countWait(part.nanoseconds)
-        if mode == .reader { slots[LockSlot.of(.sharedWaitNanoseconds)].wrappingAdd(part.nanoseconds, ordering: .relaxed) }
+        if mode == .reader { addAtomically(part.nanoseconds, to: .sharedWaitNanoseconds) }
         Recorder.recordContention(
             lockID: identity.lockID, time: now, wait: part.nanoseconds, waiterStack: part.beganInSession ? waiterStack : 0,
             holderStack: holderStack, timedOut: timedOut)
@@ -158,15 +161,16 @@ extension LockCore {
     /// Adds one wait (acquired or timed out) to the total, the maximum and the histogram. Atomic
     /// read-modify-writes: a timed-out waiter does not hold the lock.
     func countWait(_ wait: UInt64) {
-        slots[LockSlot.of(.waitNanoseconds)].wrappingAdd(wait, ordering: .relaxed)
-        var maximum = slots[LockSlot.of(.maximumWaitNanoseconds)].load(ordering: .relaxed)
+        let side = sideSlots
+        side[SideSlot.of(.waitNanoseconds)].wrappingAdd(wait, ordering: .relaxed)
+        var maximum = side[SideSlot.of(.maximumWaitNanoseconds)].load(ordering: .relaxed)
         while wait > maximum {
-            let (exchanged, current) = slots[LockSlot.of(.maximumWaitNanoseconds)].compareExchange(
+            let (exchanged, current) = side[SideSlot.of(.maximumWaitNanoseconds)].compareExchange(
                 expected: maximum, desired: wait, ordering: .relaxed)
             if exchanged { break }
             maximum = current
         }
-        slots[LockSlot.histogram + LockCore.histogramBucket(wait)].wrappingAdd(1, ordering: .relaxed)
+        side[SideSlot.histogram + LockCore.histogramBucket(wait)].wrappingAdd(1, ordering: .relaxed)
     }
 
     /// Release when the word is not what the acquisition left (a timed hold, possible sleepers,
@@ -189,18 +193,19 @@ extension LockCore {
     /// next waiter to blame (0 when none). Called by the releasing holder, before releasing.
     func accountRelease(holdStart: UInt64, mode: HoldMode = .exclusive) -> UInt64 {
         /// Holders of the shared modes release concurrently: their counts need atomic adds.
-        func count(_ value: UInt64, to slot: Int) {
-            if mode == .exclusive { add(value, to: slot) } else { slots[slot].wrappingAdd(value, ordering: .relaxed) }
+        func count(_ value: UInt64, to counter: LockCounter) {
+            if mode == .exclusive { add(value, to: counter) } else { addAtomically(value, to: counter) }
         }
         var holderStack: UInt64 = 0
         let sleeping = hasSleepers
         if sleeping || holdStart != 0, let session = Recorder.recordingSession() {
+            defer { markTouched() }  // after the counts below
             let now = lockprof_now_ns()
             if sleeping {
                 var measuredFromAcquisition = holdStart != 0
                 var begin = holdStart
                 if !measuredFromAcquisition {
-                    begin = slots[LockSlot.firstWaiterArrival].load(ordering: .relaxed)
+                    begin = sideSlots[SideSlot.firstWaiterArrival].load(ordering: .relaxed)
                     if begin == 0 || begin > now { begin = now }
                 }
                 // Not from before this session: a sleeper that registered while nothing recorded
@@ -211,10 +216,10 @@ extension LockCore {
                     measuredFromAcquisition = false
                 }
                 let hold = WaitClock.elapsed(from: begin, to: now)
-                count(1, to: LockSlot.of(.blockingHolds))
-                count(hold, to: LockSlot.of(.blockingHoldNanoseconds))
+                count(1, to: .blockingHolds)
+                count(hold, to: .blockingHoldNanoseconds)
                 // Those still asleep wait on the next holder from now.
-                slots[LockSlot.firstWaiterArrival].store(now, ordering: .relaxed)
+                sideSlots[SideSlot.firstWaiterArrival].store(now, ordering: .relaxed)
                 holderStack = Recorder.captureStack(at: now)
                 Recorder.recordRelease(
                     lockID: identity.lockID, time: now, hold: hold, holderStack: holderStack,
@@ -222,8 +227,8 @@ extension LockCore {
             } else if holdStart >= session.start {
                 // A timed hold that made nobody wait: a sample for the hold-time estimate (only
                 // when it began in this session: an older start would lengthen the sample).
-                count(1, to: LockSlot.of(.sampledHolds))
-                count(WaitClock.elapsed(from: holdStart, to: now), to: LockSlot.of(.sampledHoldNanoseconds))
+                count(1, to: .sampledHolds)
+                count(WaitClock.elapsed(from: holdStart, to: now), to: .sampledHoldNanoseconds)
             }
         }
         return holderStack
@@ -295,6 +300,7 @@ extension LockCore {
     /// Publishes the releasing holder's stack hash for the waiter that acquires next to blame
     /// (see `holderStack` in LockCore+CounterBlock.swift). By the releasing holder, before it releases.
     func publishHolderStack(_ stack: UInt64) {
-        slots[LockSlot.holderStack].store(stack, ordering: .relaxed)
+        if stack == 0, existingSideSlots == nil { return }  // nothing published: nothing to clear
+        sideSlots[SideSlot.holderStack].store(stack, ordering: .relaxed)
     }
 }

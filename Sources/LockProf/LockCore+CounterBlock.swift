@@ -3,15 +3,22 @@ import Synchronization
 
 // MARK: - The counter block
 //
-// A LockCore's memory is the lock word (LockCore.swift) followed by UInt64 slots, indexed by
-// `LockSlot`, in the same 64-byte-aligned block, so the fast paths reach the counters from the
-// word's address without loading another pointer.
+// A LockCore's memory is one 64-byte, 64-byte-aligned block (one cache line): the lock word
+// (LockCore.swift), the `touched` word, and seven UInt64 slots indexed by `LockSlot`, so the fast
+// paths reach the counters from the word's address without loading another pointer:
 //
-// The slots (UInt64), in this order (`LockSlot`): `acquisitions`, the one counter the
-// uncontended path writes; the runtime's own slots (holdStart, owner, sleepers,
-// firstWaiterArrival, holderStack); every other counter of the schema, in `LockCounter` order
-// (LockProfFormat: the one list of them, which the snapshot and the trace record share); the
-// 64-bucket wait histogram. Adding a counter to `LockCounter` adds its slot here.
+//   offset 0   word (UInt32)                 offset 4   touched (UInt32)
+//   offset 8   acquisitions                  offset 16  holdStart
+//   offset 24  owner (debug builds)          offset 32  sleepers
+//   offset 40  sampledHolds                  offset 48  sampledHoldNanoseconds
+//   offset 56  side: the address of the side block, or 0
+//
+// Everything a lock that never waits never writes lives in the side block (LockSideBlock.swift):
+// the contended path's own slots, every other counter of the schema and the 64-bucket wait
+// histogram. It is allocated by the first thread that writes one of them (a waiter, a failed
+// tryLock, a family kind's count) and published with a compare-exchange; an idle lock has none.
+// `sampledHolds` stay here: while recording, the first acquisition of every lock is a sampled
+// hold, and a side block per lock taken once would cost what the split saves.
 //
 // How each is written:
 //   written only by the holder, with relaxed load + relaxed store (a plain `mov`, no `lock`
@@ -27,15 +34,22 @@ import Synchronization
 //     (compare-exchange loop), histogram, the shared… counters, conditionWaitNanoseconds,
 //     signals, broadcasts. Only the contended path and the family kinds write these, where an
 //     atomic add is noise next to the futex calls.
-//   firstWaiterArrival: when the waiters now asleep started waiting for the current holder.
+//   firstWaiterArrival (side): when the waiters now asleep started waiting for the current holder.
 //     Stored by a waiter that finds no other sleeper (sleepers went 0 → 1), else set only if 0;
 //     moved to `now` by a blocking release (the sleepers left behind now wait for the next
 //     holder). Read by a releasing holder whose acquisition was not timed.
-//   holderStack: the stack hash a blocking release publishes just before releasing the word;
-//     read and cleared (under the lock) by the waiter that acquires next, so each published
+//   holderStack (side): the stack hash a blocking release publishes just before releasing the
+//     word; read and cleared (under the lock) by the waiter that acquires next, so each published
 //     stack is blamed by exactly one contention event, and never by a later, unrelated one.
+//   touched: 1 once any counter was written while a session may be reading them, 0 once the
+//     collector has written the lock's counters (TraceCollector.checkpoint). Every counting path
+//     but the one of an acquisition made while not recording stores 1 with release ordering
+//     *after* its counter writes; the collector exchanges it to 0 with acquire ordering *before*
+//     it reads the counters. So a checkpoint that finds 0 leaves nothing unwritten that the next
+//     one will not find 1, and one that finds 1 reads every count that store covered. A lock
+//     nobody counted since the last checkpoint costs that checkpoint nothing in the trace.
 
-/// Indices of the 64-bit slots that follow the lock word (the layout above).
+/// Indices of the 64-bit slots that follow the lock word and the touched word (the layout above).
 @usableFromInline
 enum LockSlot {
     /// ``LockCounter/acquisitions``: first, at the word's address + 8.
@@ -46,31 +60,45 @@ enum LockSlot {
     @usableFromInline static let owner = 2
     /// Threads asleep on the lock, or about to sleep.
     @usableFromInline static let sleepers = 3
-    static let firstWaiterArrival = 4
-    static let holderStack = 5
-    /// The runtime's own slots, between `acquisitions` and the other counters.
-    @usableFromInline static let runtimeSlots = 5
+    /// ``LockCounter/sampledHolds``.
+    static let sampledHolds = 4
+    /// ``LockCounter/sampledHoldNanoseconds``.
+    static let sampledHoldNanoseconds = 5
+    /// The side block's address (LockSideBlock.swift), 0 until a thread needs it.
+    static let side = 6
+    /// Slots after the two words: the block is 8 + 8 × 7 = 64 bytes.
+    static let count = 7
 
-    /// The slot of `counter`.
-    @inlinable @inline(__always)
-    static func of(_ counter: LockCounter) -> Int {
-        counter == .acquisitions ? acquisitions : runtimeSlots + counter.rawValue
+    /// The slot of `counter` when it is kept here, nil when it is in the side block.
+    @inline(__always)
+    static func of(_ counter: LockCounter) -> Int? {
+        switch counter {
+        case .acquisitions: acquisitions
+        case .sampledHolds: sampledHolds
+        case .sampledHoldNanoseconds: sampledHoldNanoseconds
+        default: nil
+        }
     }
-
-    /// The first of the histogram's ``TraceLimits/histogramBuckets`` slots.
-    static let histogram = runtimeSlots + LockCounter.allCases.count
-    static let count = histogram + TraceLimits.histogramBuckets
 }
 
 extension LockCounters {
-    /// Reads a lock's counters from its slots, with relaxed loads (see the protocol above).
-    init(_ slots: UnsafeMutablePointer<Atomic<UInt64>>) {
+    /// Reads a lock's counters from its block and side block (nil: never allocated, all 0), with
+    /// relaxed loads (see the protocol above).
+    init(_ slots: UnsafeMutablePointer<Atomic<UInt64>>, side: UnsafeMutablePointer<Atomic<UInt64>>?) {
         self.init()
-        for counter in LockCounter.allCases { self[counter] = slots[LockSlot.of(counter)].load(ordering: .relaxed) }
+        for counter in LockCounter.allCases {
+            if let slot = LockSlot.of(counter) {
+                self[counter] = slots[slot].load(ordering: .relaxed)
+            } else if let side {
+                self[counter] = side[SideSlot.of(counter)].load(ordering: .relaxed)
+            }
+        }
         // Readers of a reader-writer lock count in their own slot (atomic adds); the lock's
         // acquisitions are both sides'.
         self[.acquisitions] &+= self[.sharedAcquisitions]
-        waitHistogram = (0..<TraceLimits.histogramBuckets).map { slots[LockSlot.histogram + $0].load(ordering: .relaxed) }
+        if let side {
+            waitHistogram = (0..<TraceLimits.histogramBuckets).map { side[SideSlot.histogram + $0].load(ordering: .relaxed) }
+        }
     }
 }
 
@@ -88,22 +116,54 @@ extension LockCore {
         (UnsafeMutableRawPointer(word) + 8).assumingMemoryBound(to: Atomic<UInt64>.self)
     }
 
+    /// The touched word of the lock whose word is at `word` (the protocol above).
+    @inlinable @inline(__always)
+    static func touched(_ word: UnsafeMutablePointer<Atomic<UInt32>>) -> UnsafeMutablePointer<Atomic<UInt32>> {
+        word + 1
+    }
+
+    /// Marks the lock touched, after the counter writes it covers (releasing: the protocol above).
+    @inlinable @inline(__always)
+    static func markTouched(_ word: UnsafeMutablePointer<Atomic<UInt32>>) {
+        touched(word).pointee.store(1, ordering: .releasing)
+    }
+
+    /// ``markTouched(_:)`` of this lock.
+    @inlinable @inline(__always)
+    func markTouched() { LockCore.markTouched(word) }
+
+    /// The slot of `counter`, in the block or in the side block (allocated if need be).
+    @inline(__always)
+    func counterSlot(_ counter: LockCounter) -> UnsafeMutablePointer<Atomic<UInt64>> {
+        if let slot = LockSlot.of(counter) { return slots + slot }
+        return sideSlots + SideSlot.of(counter)
+    }
+
     /// A plain increment by the holder (relaxed load + store; see the protocol above).
     @inline(__always)
-    func add(_ value: UInt64, to slot: Int) {
-        slots[slot].store(slots[slot].load(ordering: .relaxed) &+ value, ordering: .relaxed)
+    func add(_ value: UInt64, to counter: LockCounter) {
+        let slot = counterSlot(counter)
+        slot.pointee.store(slot.pointee.load(ordering: .relaxed) &+ value, ordering: .relaxed)
+    }
+
+    /// An atomic add, for the counters some of whose writers do not hold the lock alone.
+    @inline(__always)
+    func addAtomically(_ value: UInt64, to counter: LockCounter) {
+        counterSlot(counter).pointee.wrappingAdd(value, ordering: .relaxed)
     }
 
     /// Counts an acquisition by the thread already holding a recursive lock (only the holder
     /// writes the slot: a plain increment, see the protocol above).
-    @inlinable @inline(__always)
+    @usableFromInline @inline(never)
     func countReentry() {
-        slots[LockSlot.of(.reentries)].store(slots[LockSlot.of(.reentries)].load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+        add(1, to: .reentries)
+        markTouched()
     }
 
     @usableFromInline @inline(never)
     func countFailedTryLock() {
-        slots[LockSlot.of(.failedTryLocks)].wrappingAdd(1, ordering: .relaxed)
+        addAtomically(1, to: .failedTryLocks)
+        markTouched()
     }
 
     // Counts of the family kinds, by name (who writes each, and how: the protocol above).
@@ -114,29 +174,33 @@ extension LockCore {
     @inlinable @inline(__always)
     func countConcurrentAcquisition() {
         slots[LockSlot.acquisitions].wrappingAdd(1, ordering: .relaxed)
+        markTouched()
     }
 
     /// Counts a reader-writer lock's uncontended read acquisition: readers hold the lock
     /// together, so an atomic add, into the readers' own slot.
-    @inlinable @inline(__always)
+    @usableFromInline @inline(never)
     func countSharedAcquisition() {
-        slots[LockSlot.of(.sharedAcquisitions)].wrappingAdd(1, ordering: .relaxed)
+        addAtomically(1, to: .sharedAcquisitions)
+        markTouched()
     }
 
     /// Counts a timed wait that gave up (the waiter does not hold the lock: an atomic add).
     func countTimeout() {
-        slots[LockSlot.of(.timeouts)].wrappingAdd(1, ordering: .relaxed)
+        addAtomically(1, to: .timeouts)
+        markTouched()
     }
 
     /// Counts one event in `counter` where any thread may count it (a condition's `signal()` and
     /// `broadcast()` calls): an atomic add.
-    @inline(__always)
     func countAtomically(_ counter: LockCounter) {
-        slots[LockSlot.of(counter)].wrappingAdd(1, ordering: .relaxed)
+        addAtomically(1, to: counter)
+        markTouched()
     }
 
     /// Adds the time one of a condition's waiters spent asleep in `wait()` (an atomic add).
     func countConditionWait(_ nanoseconds: UInt64) {
-        slots[LockSlot.of(.conditionWaitNanoseconds)].wrappingAdd(nanoseconds, ordering: .relaxed)
+        addAtomically(nanoseconds, to: .conditionWaitNanoseconds)
+        markTouched()
     }
 }

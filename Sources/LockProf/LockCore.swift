@@ -78,33 +78,34 @@ final class LockCore: @unchecked Sendable {
     // @unchecked Sendable: all mutable state is in `word`/`slots`, accessed only through
     // atomics following the protocol above (and, for the slots, LockCore+CounterBlock.swift).
 
-    /// The futex word.
+    /// The futex word, at the start of the lock's 64-byte block (LockCore+CounterBlock.swift).
     @usableFromInline let word: UnsafeMutablePointer<Atomic<UInt32>>
     /// Identity and description, as registered.
     let identity: LockIdentity
     /// `identity.lockID`, for the inlined lock-order bookkeeping.
     @usableFromInline let lockID: UInt32
-    private let memory: UnsafeMutableRawPointer
 
     /// - Parameter initialWord: the word's first value: 0 (free) for a mutex; the permit count
     ///   for a semaphore, which uses the word as its counter.
     init(kind: LockKind, name: String?, fileID: StaticString, line: UInt, initialWord: UInt32 = 0) {
-        let site = "\(fileID):\(line)"
-        memory = UnsafeMutableRawPointer.allocate(byteCount: 8 + 8 * LockSlot.count, alignment: 64)
-        word = memory.bindMemory(to: Atomic<UInt32>.self, capacity: 1)
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: 8 + 8 * LockSlot.count, alignment: 16)
+        word = memory.bindMemory(to: Atomic<UInt32>.self, capacity: 2)
         word.initialize(to: Atomic(initialWord))
+        (word + 1).initialize(to: Atomic(0))  // touched
         let slots = (memory + 8).bindMemory(to: Atomic<UInt64>.self, capacity: LockSlot.count)
         for index in 0..<LockSlot.count { (slots + index).initialize(to: Atomic(0)) }
-        identity = LockRegistry.shared.register(
-            kind: kind, name: name ?? site, site: site, word: word, slots: slots)
-        lockID = identity.lockID
+        lockID = LockRegistry.shared.newLockID()
+        // The name is formatted only when a report or a trace needs it (LockIdentity).
+        identity = LockIdentity(lockID: lockID, kind: kind, givenName: name, fileID: fileID, line: line)
+        LockRegistry.shared.register(self)
     }
 
     deinit {
-        LockRegistry.shared.unregister(identity.lockID)
-        word.deinitialize(count: 1)
+        LockRegistry.shared.unregister(self)
+        freeSideSlots()
+        word.deinitialize(count: 2)
         slots.deinitialize(count: LockSlot.count)
-        memory.deallocate()
+        UnsafeMutableRawPointer(word).deallocate()
     }
 
     // MARK: Fast paths (inlined into the caller)
@@ -242,6 +243,7 @@ final class LockCore: @unchecked Sendable {
         let acquisitions = slots(word) + LockSlot.acquisitions
         let before = acquisitions.pointee.load(ordering: .relaxed)
         acquisitions.pointee.store(before &+ 1, ordering: .relaxed)
+        markTouched(word)  // after the count (LockCore+CounterBlock.swift)
         if _slowPath(before & (TraceLimits.holdSampleInterval - 1) == 0) { core.startSampledHold() }
     }
 

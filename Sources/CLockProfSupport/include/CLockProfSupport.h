@@ -109,6 +109,20 @@ static inline __attribute__((always_inline)) uintptr_t lockprof_thread_token(voi
     return (uintptr_t)&lockprof_thread_token_anchor;
 }
 
+/// The calling thread's lock-registry shard plus one, 0 until `lockprof_registry_shard` assigned it.
+extern __thread uint32_t lockprof_registry_shard_plus_one;
+
+/// Assigns the calling thread its shard (the next one round-robin); returns it.
+uint32_t lockprof_registry_shard_assign(void);
+
+/// The lock-registry shard of the locks the calling thread creates (LockRegistry.swift): threads
+/// take the shards round-robin as each creates its first lock, so up to
+/// `LOCKPROF_LOCK_REGISTRY_SHARDS` threads creating locks at once take different shard mutexes.
+static inline __attribute__((always_inline)) uint32_t lockprof_registry_shard(void) {
+    uint32_t shard = lockprof_registry_shard_plus_one;
+    return shard != 0 ? shard - 1 : lockprof_registry_shard_assign();
+}
+
 /// Copies the calling thread's name into `buffer`; returns 0 on success.
 int lockprof_thread_name(char *buffer, size_t size);
 
@@ -252,9 +266,18 @@ void lockprof_futex_wake(uint32_t *word, int count);
 
 // MARK: Fork
 
-/// The registries' mutexes, by index; `lockprof_registry_lock` takes them in this order when nested.
-#define LOCKPROF_REGISTRY_MUTEX_COUNT 3
-enum { LOCKPROF_SESSION_MUTEX = 0, LOCKPROF_LOCK_REGISTRY_MUTEX = 1, LOCKPROF_RING_REGISTRY_MUTEX = 2 };
+/// The lock registry's shards (LockRegistry.swift), each with its own mutex.
+#define LOCKPROF_LOCK_REGISTRY_SHARDS 8
+/// The registries' mutexes, by index; `lockprof_registry_lock` takes them in this order when nested
+/// (the lock registry's shards are never nested with one another: its readers take one at a time).
+#define LOCKPROF_REGISTRY_MUTEX_COUNT (2 + LOCKPROF_LOCK_REGISTRY_SHARDS)
+/// The session's mutex, the first of the lock registry's shards (shard `i` is
+/// `LOCKPROF_LOCK_REGISTRY_MUTEX + i`), the ring registry's mutex.
+enum {
+    LOCKPROF_SESSION_MUTEX = 0,
+    LOCKPROF_LOCK_REGISTRY_MUTEX = 1,
+    LOCKPROF_RING_REGISTRY_MUTEX = 1 + LOCKPROF_LOCK_REGISTRY_SHARDS
+};
 
 /// Locks one of the registry mutexes (installing the fork handlers on first use). These mutexes
 /// are held across fork() by the fork handlers, so a child never inherits one held by a thread

@@ -2,90 +2,178 @@ import CLockProfSupport
 import LockProfFormat
 import Synchronization
 
-/// What identifies a lock in snapshots and traces.
-struct LockIdentity: Sendable {
-    let lockID: UInt32
-    let kind: LockKind
-    let name: String
-    let site: String
-}
-
-/// Every live lock, so snapshots and the collector can read their counters. Registration and
-/// removal take the registry's lock once per lock lifetime; the hot path never touches it.
+/// Every live lock, so snapshots and the collector can read their counters. Creation and
+/// destruction take one of the registry's shard locks once each per lock lifetime; the hot path
+/// never touches it.
 ///
-/// The registry holds raw pointers to each lock's counters, not the lock object: a lock being
-/// deinitialized removes itself here (under the registry lock) before its memory is freed, and
-/// readers hold the registry lock while reading, so no reader sees freed memory and no reader
-/// retains a dying object.
+/// Shards: ``shardCount`` of them, each a table of its live locks by number (``LockTable``: no
+/// hashing, no allocation but one per 4096 locks) and of the final counters of those that died
+/// while a session recorded, guarded by its own fork-aware mutex
+/// (`LOCKPROF_LOCK_REGISTRY_MUTEX + shard`, fork.c: the fork handlers take and release all of
+/// them). A lock's shard is chosen by the thread that creates it (threads take the shards
+/// round-robin), so up to 8 threads creating locks at once take different mutexes, and is the
+/// low ``shardBits`` bits of its id, so whoever destroys it or looks it up finds the same shard
+/// without a global table. Readers (snapshots, checkpoints) take the shards one at a time, never
+/// two at once.
+///
+/// Ids: shard `s` numbers its locks 1, 2, … from its own atomic counter, without taking its
+/// mutex; the id is `number << 3 | s`, never 0 (the held-lock stack's guard slot and lock-order
+/// keys rely on it). Ids are `UInt32` in the ring events and the trace: after 2²⁹ creations in
+/// one shard the numbers start again, and from then on an id still taken by a live lock of the
+/// shard is skipped (a look-up under the shard's mutex), so no two live locks share an id.
+///
+/// The tables hold unretained references to the locks, not the locks: a lock being
+/// deinitialized removes itself (under its shard's mutex) before its memory is freed, and
+/// readers hold that mutex while reading, so no reader sees freed memory and none retains a
+/// dying object.
 final class LockRegistry: Sendable {
     static let shared = LockRegistry()
 
-    struct Entry: @unchecked Sendable {
-        // @unchecked: the pointers are valid while the entry is in `live` (see above).
-        let identity: LockIdentity
-        let slots: UnsafeMutablePointer<Atomic<UInt64>>
-    }
+    /// Shards, as `LOCKPROF_LOCK_REGISTRY_SHARDS`.
+    static let shardCount = Int(LOCKPROF_LOCK_REGISTRY_SHARDS)
+    /// Bits of an id that name its shard.
+    static let shardBits = 3
+    /// A shard's numbers before they start again: ids stay `UInt32`.
+    static let numbersPerShard: UInt64 = 1 << (32 - UInt64(shardBits))
 
-    private struct State {
-        var nextID: UInt32 = 1
-        var live: [UInt32: Entry] = [:]
-        /// Final counters of locks that died while a session was recording, until the next
-        /// checkpoint has written them to the trace.
+    private struct Shard {
+        /// The live locks, by number (`id >> shardBits`).
+        var live = LockTable()
+        /// Final counters of locks that died while a session was recording, counted since the
+        /// last checkpoint (touched), until the next checkpoint has written them to the trace.
         var retired: [(LockIdentity, LockCounters)] = []
         var sessionActive = false
     }
-    private let state = RegistryLock(State(), mutex: LOCKPROF_LOCK_REGISTRY_MUTEX)
+
+    private let shards: [RegistryLock<Shard>]
+    /// Each shard's next number, 64 bytes apart (threads of different shards share no line).
+    /// Allocated once, never freed: the registry lives as long as the process.
+    private nonisolated(unsafe) let numbers: UnsafeMutablePointer<Atomic<UInt64>>
+    private static let numberStride = 8
 
     private init() {
+        precondition(1 << Self.shardBits == Self.shardCount)
+        shards = (0..<Self.shardCount).map {
+            RegistryLock(Shard(), mutex: Int(LOCKPROF_LOCK_REGISTRY_MUTEX) + $0)
+        }
+        numbers = .allocate(capacity: Self.shardCount * Self.numberStride)
+        for index in 0..<Self.shardCount * Self.numberStride { (numbers + index).initialize(to: Atomic(0)) }
         // From the first lock on, not only from the first session: a child forked before any
         // session still inherits waiter counts (see resetWaitersAfterFork).
         ForkHandling.install()
     }
 
-    func register(
-        kind: LockKind, name: String, site: String, word: UnsafeMutablePointer<Atomic<UInt32>>,
-        slots: UnsafeMutablePointer<Atomic<UInt64>>
-    ) -> LockIdentity {
+    /// The calling thread's shard: assigned round-robin at its first lock (`lockprof_registry_shard`).
+    private static func shardOfCallingThread() -> Int { Int(lockprof_registry_shard()) }
+
+    /// `lockID`'s number in its shard.
+    private static func number(of lockID: UInt32) -> Int { Int(lockID >> UInt32(shardBits)) }
+
+    private func shard(of lockID: UInt32) -> RegistryLock<Shard> {
+        shards[Int(lockID) & (Self.shardCount - 1)]
+    }
+
+    /// An id for a lock the calling thread is creating (see the type's documentation).
+    func newLockID() -> UInt32 {
         EnvironmentRecording.startIfRequested()
-        return state.withLock { state in
-            let identity = LockIdentity(lockID: state.nextID, kind: kind, name: name, site: site)
-            // 0 is never an id: the held-lock stack's guard slot and lock-order keys rely on it.
-            state.nextID = state.nextID == UInt32.max ? 1 : state.nextID + 1
-            state.live[identity.lockID] = Entry(identity: identity, slots: slots)
-            return identity
+        let shard = Self.shardOfCallingThread()
+        while true {
+            let number = numbers[shard * Self.numberStride].wrappingAdd(1, ordering: .relaxed).newValue
+            let id = UInt32(truncatingIfNeeded: (number % Self.numbersPerShard) << UInt64(Self.shardBits)) | UInt32(shard)
+            if number < Self.numbersPerShard { return id }
+            // The numbers started again: skip 0 and the ids live locks still have.
+            if id != 0, !shards[shard].withLock({ $0.live[Self.number(of: id)] != nil }) { return id }
         }
     }
 
-    func unregister(_ lockID: UInt32) {
-        state.withLock { state in
-            guard let entry = state.live.removeValue(forKey: lockID) else { return }
-            if state.sessionActive { state.retired.append((entry.identity, LockCounters(entry.slots))) }
+    /// Adds `core`, whose id ``newLockID()`` gave, to its shard.
+    func register(_ core: LockCore) {
+        shard(of: core.lockID).withLock { $0.live.insert(Unmanaged.passUnretained(core), at: Self.number(of: core.lockID)) }
+    }
+
+    /// Removes `core` (from its deinit). While a session records, a lock counted since the last
+    /// checkpoint leaves its final counters for the next one; an untouched one leaves nothing,
+    /// the trace already has its counts (or it had none).
+    func unregister(_ core: LockCore) {
+        shard(of: core.lockID).withLock { shard in
+            guard shard.live.remove(at: Self.number(of: core.lockID)) else { return }
+            if shard.sessionActive, LockCore.touched(core.word).pointee.load(ordering: .acquiring) != 0 {
+                shard.retired.append((core.identity, LockCounters(core.slots, side: core.existingSideSlots)))
+            }
         }
     }
 
     /// Reads every live lock's counters and, while a session runs, the final counters of the
     /// locks that died since its last checkpoint.
     func counters() -> [(LockIdentity, LockCounters)] {
-        state.withLock { state in
-            state.live.values.map { ($0.identity, LockCounters($0.slots)) } + state.retired
+        var result: [(LockIdentity, LockCounters)] = []
+        for shard in shards {
+            shard.withLock { shard in
+                shard.live.forEach { core in
+                    result.append(core._withUnsafeGuaranteedRef { ($0.identity, LockCounters($0.slots, side: $0.existingSideSlots)) })
+                }
+                result += shard.retired
+            }
         }
+        return result
     }
 
-    /// For a checkpoint: every live lock's counters, and the final counters of the locks that died
-    /// since the last checkpoint. The registry then forgets the dead ones (the trace has their
-    /// final counts), so a program that creates and destroys locks while recording keeps a
-    /// registry as large as its live locks, not as its whole history.
-    func countersForCheckpoint() -> (live: [(LockIdentity, LockCounters)], retired: [(LockIdentity, LockCounters)]) {
-        state.withLock { state in
-            defer { state.retired.removeAll() }
-            return (state.live.values.map { ($0.identity, LockCounters($0.slots)) }, state.retired)
+    /// For a checkpoint, in batches: the counters of every live lock touched since the last
+    /// checkpoint (its touched word is cleared, LockCore+CounterBlock.swift), and the final
+    /// counters of the locks that died touched since then. `body` gets one batch at a time —
+    /// the touched locks of one ``LockTable`` chunk (at most 4096), or one shard's dead locks —
+    /// and runs with no mutex held: a shard's mutex is held for one chunk at a time, so threads
+    /// creating and destroying locks wait for one chunk's reading at most, not for the trace to be
+    /// written. The registry then forgets the dead ones (the trace has their final counts), so a
+    /// program that creates and destroys locks while recording keeps a registry as large as its
+    /// live locks, not as its whole history. A lock nobody counted costs one load here and
+    /// nothing in the trace.
+    func forEachCheckpointBatch(
+        _ body: (_ live: [(LockIdentity, LockCounters)], _ retired: [(LockIdentity, LockCounters)]) -> Void
+    ) {
+        for shard in shards {
+            var chunk = 0
+            while true {
+                let (batch, more) = shard.withLock { shard -> ([(LockIdentity, LockCounters)], Bool) in
+                    guard chunk < shard.live.chunkCount else { return ([], false) }
+                    var batch: [(LockIdentity, LockCounters)] = []
+                    shard.live.forEach(inChunk: chunk) { entry in
+                        entry._withUnsafeGuaranteedRef { core in
+                            let touched = LockCore.touched(core.word)
+                            guard touched.pointee.load(ordering: .relaxed) != 0,
+                                touched.pointee.exchange(0, ordering: .acquiring) != 0
+                            else { return }
+                            batch.append((core.identity, LockCounters(core.slots, side: core.existingSideSlots)))
+                        }
+                    }
+                    return (batch, true)
+                }
+                guard more else { break }
+                if !batch.isEmpty { body(batch, []) }
+                chunk += 1
+            }
+            let retired = shard.withLock { shard in
+                defer { shard.retired.removeAll() }
+                return shard.retired
+            }
+            if !retired.isEmpty { body([], retired) }
         }
     }
 
     /// The identity of a live lock, or of one retired during the session.
     func identity(of lockID: UInt32) -> LockIdentity? {
-        state.withLock { state in
-            state.live[lockID]?.identity ?? state.retired.first { $0.0.lockID == lockID }?.0
+        shard(of: lockID).withLock { shard in
+            shard.live[Self.number(of: lockID)]?._withUnsafeGuaranteedRef { $0.identity }
+                ?? shard.retired.first { $0.0.lockID == lockID }?.0
+        }
+    }
+
+    /// Runs `body` on every live lock, one shard's mutex held at a time.
+    private func forEachLiveLock(_ body: (LockCore) -> Void) {
+        for shard in shards {
+            shard.withLock { shard in
+                shard.live.forEach { $0._withUnsafeGuaranteedRef(body) }
+            }
         }
     }
 
@@ -94,9 +182,7 @@ final class LockRegistry: Sendable {
     /// fast path) would otherwise be blamed by a later, unrelated contention, in a trace that
     /// never defines it.
     func clearPublishedHolderStacks() {
-        state.withLock { state in
-            for entry in state.live.values { entry.slots[LockSlot.holderStack].store(0, ordering: .relaxed) }
-        }
+        forEachLiveLock { core in core.existingSideSlots?[SideSlot.holderStack].store(0, ordering: .relaxed) }
     }
 
     /// In a forked child: the threads counted as sleeping on the locks are the parent's and do not
@@ -105,19 +191,21 @@ final class LockRegistry: Sendable {
     /// parent's thread stays held (as with any mutex); a 2 only costs its next release a
     /// futex_wake that wakes nobody.
     func resetWaitersAfterFork() {
-        state.withLock { state in
-            for entry in state.live.values {
-                entry.slots[LockSlot.sleepers].store(0, ordering: .relaxed)
-                entry.slots[LockSlot.firstWaiterArrival].store(0, ordering: .relaxed)
-                entry.slots[LockSlot.holderStack].store(0, ordering: .relaxed)
+        forEachLiveLock { core in
+            core.slots[LockSlot.sleepers].store(0, ordering: .relaxed)
+            if let side = core.existingSideSlots {
+                side[SideSlot.firstWaiterArrival].store(0, ordering: .relaxed)
+                side[SideSlot.holderStack].store(0, ordering: .relaxed)
             }
         }
     }
 
     func setSessionActive(_ active: Bool) {
-        state.withLock { state in
-            state.sessionActive = active
-            if !active { state.retired.removeAll() }
+        for shard in shards {
+            shard.withLock { shard in
+                shard.sessionActive = active
+                if !active { shard.retired.removeAll() }
+            }
         }
     }
 }

@@ -101,23 +101,36 @@ final class TraceCollector {
     /// Stacks named by an event or defined so far without a definition yet.
     private var undefinedStacks: Int { stackIDs.count - definedStacks.count }
 
-    /// Writes every lock's counters since the session started, a checkpoint, and flushes.
+    /// Writes the counters since the session started of every lock counted since the last
+    /// checkpoint (LockRegistry.forEachCheckpointBatch: a lock nobody touched costs the trace
+    /// nothing), a checkpoint, and flushes. A lock's last `lockStatistics` record holds its
+    /// counts since the session started, so one left out of a checkpoint keeps the earlier record.
     func checkpoint() {
         writeDrops(RingRegistry.shared.currentRings())
-        let (live, retired) = LockRegistry.shared.countersForCheckpoint()
-        for (identity, counters) in live + retired {
-            writeLockRecordIfNeeded(identity)
-            let baseline = baselines[identity.lockID] ?? LockCounters()
-            write(.lockStatistics(LockStatisticsRecord(lockID: identity.lockID, counters: counters.since(baseline))))
-        }
-        // A dead lock's final counts and record are in the trace now: forget it, so memory follows
-        // the live locks. A late event naming it finds no identity and writes no second record.
-        for (identity, _) in retired {
-            forgetLockRecord(identity.lockID)
-            baselines.removeValue(forKey: identity.lockID)
+        LockRegistry.shared.forEachCheckpointBatch { live, retired in
+            for (identity, counters) in live + retired {
+                // A lock created during the session has no baseline: its counters are the session's.
+                let sinceStart = baselines[identity.lockID].map { counters.since($0) } ?? counters
+                // Touched, yet nothing counted since the session started (a count made between
+                // sessions set the word): still nothing to write.
+                if !isLockRecordWritten(identity.lockID), Self.isZero(sinceStart) { continue }
+                writeLockRecordIfNeeded(identity)
+                write(.lockStatistics(LockStatisticsRecord(lockID: identity.lockID, counters: sinceStart)))
+            }
+            // A dead lock's final counts and record are in the trace now: forget it, so memory
+            // follows the live locks. A late event naming it finds no identity and writes no
+            // second record.
+            for (identity, _) in retired {
+                forgetLockRecord(identity.lockID)
+                baselines.removeValue(forKey: identity.lockID)
+            }
         }
         write(.checkpoint(CheckpointRecord(timeNanoseconds: lockprof_now_ns())))
         flush()
+    }
+
+    private static func isZero(_ counters: LockCounters) -> Bool {
+        LockCounter.allCases.allSatisfy { counters[$0] == 0 } && counters.waitHistogram.allSatisfy { $0 == 0 }
     }
 
     /// The last records: symbols for every frame met, the end marker; then closes the file.
@@ -255,7 +268,26 @@ final class TraceCollector {
         let word = Int(lockID >> 6)
         if word >= writtenLocks.count { writtenLocks += repeatElement(0, count: word + 1 - writtenLocks.count) }
         writtenLocks[word] |= 1 << UInt64(lockID & 63)
-        write(.lock(LockRecord(lockID: lockID, kind: identity.kind, name: identity.name, site: identity.site)))
+        let site = site(of: identity)
+        write(.lock(LockRecord(lockID: lockID, kind: identity.kind, name: identity.givenName ?? site, site: site)))
+    }
+
+    /// A creation site, `#fileID` and line, formatted so far: locks created at one site (a
+    /// million objects of one class) format it once per session, not once per lock.
+    private struct SiteKey: Hashable {
+        let file: UInt
+        let line: UInt32
+    }
+    private var sites: [SiteKey: String] = [:]
+
+    /// `identity.site`, formatted once per creation site (``sites``).
+    private func site(of identity: LockIdentity) -> String {
+        guard identity.fileID.hasPointerRepresentation else { return identity.site }
+        let key = SiteKey(file: UInt(bitPattern: identity.fileID.utf8Start), line: identity.line)
+        if let site = sites[key] { return site }
+        let site = identity.site
+        sites[key] = site
+        return site
     }
 
     private func forgetLockRecord(_ lockID: UInt32) {

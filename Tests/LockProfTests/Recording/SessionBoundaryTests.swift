@@ -129,9 +129,9 @@ extension RecordingTests {
         let (path, directory) = temporaryTracePath()
         defer { try? FileManager.default.removeItem(at: directory) }
         let lock = ProfiledLock(name: "sessions.holder-stack-\(UUID())")
-        lock.core.slots[LockSlot.holderStack].store(0x5eed, ordering: .relaxed)  // as an earlier session left it
+        lock.core.sideSlots[SideSlot.holderStack].store(0x5eed, ordering: .relaxed)  // as an earlier session left it
         try LockProfiler.start(tracePath: path)
-        let leftOver = lock.core.slots[LockSlot.holderStack].load(ordering: .relaxed)
+        let leftOver = lock.core.sideSlots[SideSlot.holderStack].load(ordering: .relaxed)
         LockProfiler.stop()
         #expect(leftOver == 0, "holder stack \(leftOver) still published in the new session")
     }
