@@ -3,23 +3,29 @@ import Synchronization
 
 // MARK: - The published wait and its protocol
 //
-// What the deadlock watchdog (``DeadlockWatchdog``) reads about a thread: the profiled lock it
-// sleeps on now, since when, where (its stack hash), and the profiled locks it holds. One per
-// ThreadRing. Written only by the owning thread, on the contended path, while recording, just
-// before it sleeps (it would sleep anyway) and again when it stops waiting; never on the
-// uncontended path. Read only by the collector thread.
+// What is known about a thread's wait: the profiled lock it sleeps on now, since when, where
+// (its stack hash), and the profiled locks it holds. One per ThreadRing. Written only by the
+// owning thread, on the contended path, while recording, just before it sleeps (it would sleep
+// anyway) and again when it stops waiting; never on the uncontended path.
+//
+// Two readers, any number of times at once, from any thread: the deadlock watchdog
+// (``DeadlockWatchdog``, on the collector thread) and the scrape — ``LockProfiler/currentWaits()``,
+// which `/debug/lockprof/locks` calls on the endpoint's event-loop thread. Readers only load, so
+// they never disturb each other or the writer; the writer never waits for a reader.
 //
 // A sequence lock: the writer makes `sequence` odd, stores the fields, makes it even again; the
 // reader reads `sequence`, the fields, `sequence` again and keeps what it read only when both
-// reads are the same even number. Every access is sequentially consistent, which is what makes
-// the reader's three phases ordered against the writer's (the cost is a few locked instructions
-// beside a futex sleep). `lockID` 0 means "not waiting".
+// reads are the same even number (a reader that meets a write in progress reports "not waiting"
+// this time; the watchdog looks again 100 ms later, a scrape on its next request). Every access
+// is sequentially consistent, which is what makes the reader's three phases ordered against the
+// writer's (the cost is a few locked instructions beside a futex sleep: docs/performance.md,
+// "Publishing a wait"). `lockID` 0 means "not waiting".
 //
 // Held locks are the thread's held-lock stack (held_locks.c) as it stands when the wait begins:
 // only locks acquired while recording are on it. At most ``maximumHeld`` are published, the
 // innermost (last taken) ones, which are the ones a cycle runs through in practice.
 
-/// A thread's current wait, published for the deadlock watchdog (see the protocol above).
+/// A thread's current wait, published for the deadlock watchdog and the scrape (see the protocol above).
 final class PublishedWait: @unchecked Sendable {
     // @unchecked Sendable: every field is an atomic accessed as the protocol above says.
 
@@ -78,7 +84,8 @@ final class PublishedWait: @unchecked Sendable {
         sequence.wrappingAdd(1, ordering: .sequentiallyConsistent)
     }
 
-    /// By the collector: the wait now, nil when the thread is not waiting or is writing it.
+    /// By a reader (the watchdog, a scrape): the wait now, nil when the thread is not waiting or
+    /// is writing it.
     func read() -> Snapshot? {
         let before = sequence.load(ordering: .sequentiallyConsistent)
         guard before & 1 == 0 else { return nil }
