@@ -5,14 +5,15 @@ extension LockProfiler {
     /// how long it has waited so far and the profiled locks it holds meanwhile, ordered by
     /// thread. What `/debug/lockprof/locks` serves as each lock's `waiters` and `holders`.
     ///
-    /// It reads what each waiting thread published for the deadlock watchdog before it slept
-    /// (``PublishedWait``), so it stops no thread and takes no lock a program's thread takes. What
-    /// it sees: waits begun while recording (either level) on a ``ProfiledMutex``, a
-    /// ``ProfiledLock`` or a ``ProfiledRecursiveLock``, once the waiter has stopped spinning and
-    /// sleeps; not waits on a ``ProfiledRWLock``, a ``ProfiledSemaphore`` or a
-    /// ``ProfiledCondition``, which sleep in pthread or on their own word. A thread that holds a
-    /// lock but waits for none is not here: holders are known only through the waits of the
-    /// threads that hold them.
+    /// It reads what each waiting thread published for the deadlock watchdog just before it
+    /// slept, so it stops no thread; the only locks it takes are lockprof's registries, which a
+    /// program's thread takes once per thread and per lock created. What it sees: waits begun
+    /// while recording (either level) on a ``ProfiledMutex``, a ``ProfiledLock`` or a
+    /// ``ProfiledRecursiveLock`` (a ``ProfiledCondition``'s re-acquisition of its mutex included),
+    /// once the waiter has stopped spinning and sleeps. Not seen: waits on a ``ProfiledRWLock``, a
+    /// ``ProfiledSemaphore`` or in a condition's `wait()`, which sleep in pthread or on their own
+    /// word. A thread that holds a lock but waits for none is not here: holders are known only
+    /// through the waits of the threads that hold them.
     ///
     /// ```swift
     /// let stuck = LockProfiler.currentWaits().filter { $0.waitedNanoseconds > 5_000_000_000 }
