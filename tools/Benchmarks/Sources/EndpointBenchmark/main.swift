@@ -71,7 +71,11 @@ for index in 0..<1_000 {
     descend(index, 0) {
         lock.withLock {
             held.signal()
-            for _ in 0..<100_000 where !LockProfiler.currentWaits().contains(where: { $0.lockID == lockID }) { usleep(200) }
+            var polls = 0
+            while polls < 100_000 && !LockProfiler.currentWaits().contains(where: { $0.lockID == lockID }) {
+                usleep(50)
+                polls += 1
+            }
         }
     }
     waiterDone.wait()
