@@ -72,7 +72,7 @@ while let line = readLine() {
         let wait = LiveWait()
         liveWait = wait
         guard let seen = wait.begin() else {
-            say("not seen")
+            say("not seen; waits: \(LockProfiler.currentWaits().map { "\($0.threadName) on \($0.lockName ?? "?")" })")
             continue
         }
         say("waiting \(seen.threadID) \(seen.systemThreadID)")
