@@ -67,7 +67,7 @@ extension RecordingTests {
         defer { unsetenv("LOCKPROF_DEADLOCK_AFTER") }
         try LockProfiler.start(tracePath: path)
         let holding = Atomic<Int>(0)
-        let systemThreads = Mutex<[UInt64: String]>([:])
+        let systemThreads = Locked<[UInt64: String]>([:])  // not Mutex: its contended path is invisible to TSan
         let group = DispatchGroup()
         for index in 0..<count {
             group.enter()
