@@ -6,7 +6,10 @@
 //
 // It runs one round of contended work (tellers withdrawing from one account, whose withdrawal
 // sleeps under the lock; an auditor summing it), prints `ready <url>`, then runs another round
-// for every `work` line on standard input (answering `done`), and exits at end of input.
+// for every `work` line on standard input (answering `done`), and exits at end of input. A
+// `wait` line holds one thread asleep on `server.inner` while it holds `server.outer`
+// (``LiveWait``), answering `waiting <thread> <tid>` once lockprof sees it; `release` ends that
+// wait (answering `done`).
 import Foundation
 import LockProf
 import LockProfHTTP
@@ -59,9 +62,24 @@ guard let server = LockProfiler.serveIfRequested() else {
 }
 runRound()
 say("ready \(server.url)")
+var liveWait: LiveWait?
 while let line = readLine() {
-    if line == "work" {
+    switch line {
+    case "work":
         runRound()
         say("done")
+    case "wait":
+        let wait = LiveWait()
+        liveWait = wait
+        guard let seen = wait.begin() else {
+            say("not seen; waits: \(LockProfiler.currentWaits().map { "\($0.threadName) on \($0.lockName ?? "?")" })")
+            continue
+        }
+        say("waiting \(seen.threadID) \(seen.systemThreadID)")
+    case "release":
+        liveWait?.end()  // kept: its locks stay live, so /debug/lockprof/locks still lists them
+        say("done")
+    default:
+        break
     }
 }

@@ -57,7 +57,7 @@ enum ProfileRequest: Equatable {
         lockprof endpoints:
           /debug/pprof/mutex    holder stacks: who held locks while others waited (pprof; ?seconds=N, ?debug=1)
           /debug/pprof/block    waiter stacks: who waited for locks (pprof; ?seconds=N, ?debug=1)
-          /debug/lockprof/locks per-lock figures (JSON)
+          /debug/lockprof/locks per-lock figures, who waits and who holds now (JSON)
 
         """
 }

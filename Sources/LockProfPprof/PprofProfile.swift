@@ -94,22 +94,20 @@ public struct PprofProfile: Sendable, Equatable {
             writer.message(1) { $0.varint(1, typeIndex); $0.varint(2, unitIndex) }
         }
         var functionIDs: [FunctionKey: UInt64] = [:], functions: [FunctionKey] = []
-        var locationIDs: [Frame: UInt64] = [:], locations: [Frame] = []
+        var locations = LocationTable()
         for sample in samples {
             var ids: [UInt64] = []
             ids.reserveCapacity(sample.frames.count)
             for frame in sample.frames {
+                let (id, isNew) = locations.id(of: frame)
+                ids.append(id)
+                // A frame's function is looked up once, with its first location: hashing the
+                // names of every frame of every sample was most of a live scrape's time.
+                guard isNew else { continue }
                 let function = FunctionKey(name: frame.function, file: frame.file)
                 if functionIDs[function] == nil {
                     functionIDs[function] = UInt64(functions.count + 1)
                     functions.append(function)
-                }
-                if let id = locationIDs[frame] {
-                    ids.append(id)
-                } else {
-                    locations.append(frame)
-                    locationIDs[frame] = UInt64(locations.count)
-                    ids.append(UInt64(locations.count))
                 }
             }
             let labels = sample.labels.map { (strings.index($0.key), strings.index($0.value)) }
@@ -119,7 +117,7 @@ public struct PprofProfile: Sendable, Equatable {
                 for (key, value) in labels { message.message(3) { $0.varint(1, key); $0.varint(2, value) } }
             }
         }
-        for (index, location) in locations.enumerated() {
+        for (index, location) in locations.frames.enumerated() {
             let function = functionIDs[FunctionKey(name: location.function, file: location.file)]!
             writer.message(4) { message in
                 message.varint(1, UInt64(index + 1))
@@ -145,6 +143,32 @@ public struct PprofProfile: Sendable, Equatable {
         writer.int64(12, period)
         writer.varint(14, defaultType)
         return writer.bytes
+    }
+
+    /// The profile's locations, one per distinct frame, numbered from 1 in order of appearance.
+    /// Frames with an address are found by the address (an integer hash) and then compared
+    /// whole, so two frames that differ only in their names never share a location; frames
+    /// without one (a `lockprof export`'s, the placeholders) by the whole frame.
+    private struct LocationTable {
+        private(set) var frames: [Frame] = []
+        private var byAddress: [UInt64: [UInt64]] = [:]
+        private var byFrame: [Frame: UInt64] = [:]
+
+        /// The id of `frame`'s location, and whether it was added now.
+        mutating func id(of frame: Frame) -> (id: UInt64, isNew: Bool) {
+            if frame.address != 0 {
+                if let ids = byAddress[frame.address], let id = ids.first(where: { frames[Int($0) - 1] == frame }) {
+                    return (id, false)
+                }
+                frames.append(frame)
+                byAddress[frame.address, default: []].append(UInt64(frames.count))
+                return (UInt64(frames.count), true)
+            }
+            if let id = byFrame[frame] { return (id, false) }
+            frames.append(frame)
+            byFrame[frame] = UInt64(frames.count)
+            return (UInt64(frames.count), true)
+        }
     }
 
     private struct FunctionKey: Hashable {

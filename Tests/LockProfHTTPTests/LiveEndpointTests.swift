@@ -75,7 +75,59 @@ struct LiveEndpointTests {
         #expect(bad.status == 400)
     }
 
+    /// While `server-waiter` sleeps on `server.inner` holding `server.outer` (and `server-holder`,
+    /// waiting for nothing, holds `server.inner`), `/debug/lockprof/locks` names the waiter under
+    /// `server.inner` and, because the waiter published what it holds, the holder of
+    /// `server.outer`; the holder of `server.inner` waits for nothing, so it is not known. Once
+    /// the wait is over the counts are exact and nobody is listed.
+    @Test func locksShowsWhoWaitsAndTheHoldersThatWaitWhileTheWaitLasts() throws {
+        let server = try ProfileServerProcess()
+        defer { server.stop() }
+        let answer = try server.send("wait").split(separator: " ")
+        try #require(answer.count == 3 && answer[0] == "waiting", "\(answer)")
+        let thread = try #require(Int(answer[1])), tid = try #require(Int(answer[2]))
+
+        let during = try locksByName(server)
+        let inner = try #require(during["server.inner"]), outer = try #require(during["server.outer"])
+        let waiters = try #require(inner["waiters"] as? [[String: Any]])
+        #expect(waiters.count == 1)
+        #expect(waiters.first?["thread"] as? Int == thread)
+        #expect(waiters.first?["tid"] as? Int == tid)
+        #expect(waiters.first?["thread_name"] as? String == "server-waiter")
+        #expect((waiters.first?["waiting_ns"] as? Int ?? 0) > 0)
+        #expect((inner["holders"] as? [Any])?.isEmpty == true, "server-holder waits for nothing: not known")
+        #expect(inner["contended"] as? Int == 0, "a wait is counted when it ends")
+        #expect((outer["waiters"] as? [Any])?.isEmpty == true)
+        let holders = try #require(outer["holders"] as? [[String: Any]])
+        #expect(holders.count == 1)
+        #expect(holders.first?["thread"] as? Int == thread)
+        #expect(holders.first?["waits_for"] as? Int == inner["id"] as? Int)
+        // A lock's first acquisition (made while recording) is a sampled, timed hold: its length is known.
+        #expect((holders.first?["held_ns"] as? Int ?? 0) > 0, "\(holders)")
+
+        #expect(try server.send("release") == "done")
+        let after = try locksByName(server)
+        let innerAfter = try #require(after["server.inner"]), outerAfter = try #require(after["server.outer"])
+        #expect(innerAfter["acquisitions"] as? Int == 2)
+        #expect(innerAfter["contended"] as? Int == 1)
+        #expect(outerAfter["acquisitions"] as? Int == 1)
+        #expect(outerAfter["contended"] as? Int == 0)
+        for lock in [innerAfter, outerAfter] {
+            #expect((lock["waiters"] as? [Any])?.isEmpty == true)
+            #expect((lock["holders"] as? [Any])?.isEmpty == true)
+        }
+    }
+
     private func url(_ server: ProfileServerProcess, _ side: String) -> String { server.url + "/debug/pprof/" + side }
+}
+
+/// `/debug/lockprof/locks`' lock objects by name.
+func locksByName(_ server: ProfileServerProcess) throws -> [String: [String: Any]] {
+    let (status, body) = fetch(server.url + "/debug/lockprof/locks")
+    #expect(status == 200)
+    let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+    let locks = try #require(object["locks"] as? [[String: Any]])
+    return Dictionary(locks.map { ($0["name"] as? String ?? "", $0) }, uniquingKeysWith: { first, _ in first })
 }
 
 /// `server.account`'s figures from `/debug/lockprof/locks`.

@@ -28,9 +28,14 @@ final class ProfileServerProcess {
 
     /// Runs one more round of contended work in the server; returns when it is done.
     func work() throws {
-        input.fileHandleForWriting.write(Data("work\n".utf8))
-        let line = try nextLine()
+        let line = try send("work")
         guard line == "done" else { throw ServerError.unexpected(line) }
+    }
+
+    /// Sends one command line (`work`, `wait`, `release`) and returns the server's answer line.
+    func send(_ command: String) throws -> String {
+        input.fileHandleForWriting.write(Data((command + "\n").utf8))
+        return try nextLine()
     }
 
     private func nextLine() throws -> String {

@@ -177,6 +177,17 @@ final class LockRegistry: Sendable {
         }
     }
 
+    /// When the current hold of a live lock began, if that hold is timed (it began with a wait
+    /// while recording, or is one of the sampled holds), else nil. A relaxed read of the slot the
+    /// holder writes at acquisition and clears at release: by any thread, for
+    /// ``LockProfiler/currentHoldNanoseconds(of:)``.
+    func timedHoldStart(of lockID: UInt32) -> UInt64? {
+        state.withLock { state in
+            guard let start = state.live[lockID]?.slots[LockSlot.holdStart].load(ordering: .relaxed), start != 0 else { return nil }
+            return start
+        }
+    }
+
     /// At a session's start: clears every lock's published holder stack. One a waiter never took
     /// (it began waiting before the session, or took the lock by spinning and released it on the
     /// fast path) would otherwise be blamed by a later, unrelated contention, in a trace that

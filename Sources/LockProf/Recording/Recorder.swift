@@ -104,8 +104,8 @@ enum Recorder {
         }
     }
 
-    /// Publishes the calling thread's wait for `lockID` for the deadlock watchdog
-    /// (``PublishedWait``); returns it, for the waiter to end when it stops waiting. Called only
+    /// Publishes the calling thread's wait for `lockID` for the deadlock watchdog and
+    /// ``LockProfiler/currentWaits()`` (``PublishedWait``); returns it, for the waiter to end when it stops waiting. Called only
     /// while recording, just before sleeping.
     static func publishWait(lockID: UInt32, since start: UInt64, stack: UInt64) -> PublishedWait? {
         guard let ring = currentRing() else { return nil }

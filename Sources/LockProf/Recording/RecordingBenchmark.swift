@@ -34,6 +34,24 @@ public enum RecordingBenchmark {
         return lockprof_now_ns() &- start
     }
 
+    /// Publishes and ends `count` waits for lock `lockID` as a contended waiter does just before
+    /// and after it sleeps (``PublishedWait``), with `held` profiled locks on the thread's held
+    /// stack (ids 1…`held`, pushed for the run and popped after); returns the nanoseconds they
+    /// took: what publishing a wait adds to the contended path. Does nothing when not recording.
+    public static func publishWaits(_ count: Int, lockID: UInt32, held: Int) -> UInt64 {
+        guard lockprof_is_recording() != 0 else { return 0 }
+        for lock in 0..<held { lockprof_held_push(UInt32(lock + 1)) }
+        defer { for lock in (0..<held).reversed() { lockprof_held_pop(UInt32(lock + 1)) } }
+        let start = lockprof_now_ns()
+        for index in 0..<count {
+            Recorder.publishWait(lockID: lockID, since: start &+ UInt64(index), stack: 0)?.end()
+        }
+        return lockprof_now_ns() &- start
+    }
+
+    /// Threads that have a ring (recorded at least once): what ``LockProfiler/currentWaits()`` reads.
+    public static var registeredThreads: Int { RingRegistry.shared.currentRings().count }
+
     /// How many times producers woke the collector early (``CollectorWakeup``): each one a
     /// FUTEX_WAKE system call on a contended path.
     public static var collectorWakeups: UInt64 { CollectorWakeup.wakeCalls.load(ordering: .relaxed) }
