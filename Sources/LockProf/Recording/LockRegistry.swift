@@ -182,8 +182,10 @@ final class LockRegistry: Sendable {
     /// holder writes at acquisition and clears at release: by any thread, for
     /// ``LockProfiler/currentHoldNanoseconds(of:)``.
     func timedHoldStart(of lockID: UInt32) -> UInt64? {
-        state.withLock { state in
-            guard let start = state.live[lockID]?.slots[LockSlot.holdStart].load(ordering: .relaxed), start != 0 else { return nil }
+        shard(of: lockID).withLock { shard in
+            guard let start = shard.live[Self.number(of: lockID)]?._withUnsafeGuaranteedRef({
+                $0.slots[LockSlot.holdStart].load(ordering: .relaxed)
+            }), start != 0 else { return nil }
             return start
         }
     }
