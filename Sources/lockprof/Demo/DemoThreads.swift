@@ -13,11 +13,14 @@ enum DemoThreads {
             finished.enter()
             let thread = Thread {
                 gate.wait()
+                // Named here, after start() has returned (the gate opens only then): on Linux,
+                // Foundation never gives the system thread a name set before start(), and one
+                // set by the new thread before the parent holds its handle can be lost.
+                Thread.current.name = "\(name)-\(index)"
                 let result = body(index)
                 results.set(index, result)
                 finished.leave()
             }
-            thread.name = "\(name)-\(index)"
             thread.start()
         }
         for _ in 0..<count { gate.signal() }

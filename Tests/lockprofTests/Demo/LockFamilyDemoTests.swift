@@ -66,6 +66,9 @@ import Testing
         let holders = try #require(pool["holder_stacks"] as? [[String: Any]])
         let functions = holders.flatMap { ($0["frames"] as? [[String: Any]] ?? []).compactMap { $0["function"] as? String } }
         #expect(functions.contains { $0.contains("SemaphorePool") }, "\(functions)")
+        // The eight workers are named worker-0 … worker-7 by the demo, and the report says so.
+        let names = Set(((top["threads"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
+        #expect(names.isSuperset(of: (0..<8).map { "worker-\($0)" }), "\(names.sorted())")
     }
 }
 
