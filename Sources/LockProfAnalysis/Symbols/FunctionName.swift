@@ -9,7 +9,8 @@
 /// The module prefix, parameter types and return type are dropped; closures keep their number
 /// (`closure #1 in HotCounter.increment()`). An async function, and each of its resume points
 /// (`(1) suspend resume partial function for …`), reads as the function with ` (async)`:
-/// `recordSaleInTask(_:_:) (async)`. A C++ name keeps its namespaces and loses only its
+/// `recordSaleInTask(_:_:) (async)`; a closure does only when it is itself async, whatever its
+/// enclosing function is (`closure #1 in asyncTasks()` for a plain one). A C++ name keeps its namespaces and loses only its
 /// parameter list (`swift::runJobInEstablishedExecutorContext`). Names that do not look like
 /// Swift or C++ (C functions, `0x…` offsets) are returned unchanged.
 package enum FunctionName {
@@ -56,9 +57,13 @@ package enum FunctionName {
         {
             let digits = name[name.index(after: number)...].prefix { $0.isNumber }
             let kind = name.hasPrefix("implicit") ? "implicit closure" : "closure"
-            let enclosing = readable(String(name[inRange.upperBound...]))
-            let closure = prefix + "\(kind) #\(digits) in " + enclosing
-            return async && !enclosing.hasSuffix(asyncMark) ? closure + asyncMark : closure
+            // The mark says what the frame is: the closure, async when it is a resume point or
+            // its own signature says so — not its enclosing function (a plain closure handed to
+            // a Thread inside an async function is not async).
+            var enclosing = Substring(readable(String(name[inRange.upperBound...])))
+            if enclosing.hasSuffix(asyncMark) { enclosing = enclosing.dropLast(asyncMark.count) }
+            let closureAsync = async || name[..<inRange.lowerBound].contains(") async")
+            return prefix + "\(kind) #\(digits) in " + enclosing + (closureAsync ? asyncMark : "")
         }
         let short = shortened(name)
         return prefix + short + (async || isAsyncSignature(name) ? asyncMark : "")

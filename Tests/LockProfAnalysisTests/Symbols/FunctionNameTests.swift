@@ -34,6 +34,11 @@ import Testing
         ("async function pointer to CoreScenarios.asyncTasks() async -> ()", "asyncTasks() (async)"),
         ("CoreScenarios.recordSaleInTask(CoreScenarios.SalesTotals, Swift.Int) async -> ()", "recordSaleInTask(_:_:) (async)"),
         ("(1) suspend resume partial function for closure #1 @Sendable () async -> () in CoreScenarios.asyncTasks() async -> ()", "closure #1 in asyncTasks() (async)"),
+        // A closure's mark is its own: async by its signature, plain (a Thread's body) when its
+        // signature is not async, even inside an async function.
+        ("closure #2 @Sendable () async -> () in CoreScenarios.asyncTasks() async -> ()", "closure #2 in asyncTasks() (async)"),
+        ("closure #3 @Sendable () -> () in CoreScenarios.asyncTasks() async -> ()", "closure #3 in asyncTasks()"),
+        ("partial apply forwarder for closure #1 () -> () in static CoreScenarios.spawn() async throws -> ()", "closure #1 in spawn()"),
         ("swift_job_run", "swift_job_run"),
         ("_dispatch_continuation_pop", "_dispatch_continuation_pop"),
     ])
