@@ -3,9 +3,11 @@ import Synchronization
 
 // MARK: - The counter block
 //
-// A LockCore's memory is one 64-byte, 64-byte-aligned block (one cache line): the lock word
-// (LockCore.swift), the `touched` word, and seven UInt64 slots indexed by `LockSlot`, so the fast
-// paths reach the counters from the word's address without loading another pointer:
+// A LockCore's memory is one 64-byte block, 16-byte aligned (not 64: posix_memalign cost a
+// million locks more than it saved, docs/design.md; the word and `acquisitions`, bytes 0–15,
+// still always share a cache line): the lock word (LockCore.swift), the `touched` word, and
+// seven UInt64 slots indexed by `LockSlot`, so the fast paths reach the counters from the word's
+// address without loading another pointer:
 //
 //   offset 0   word (UInt32)                 offset 4   touched (UInt32)
 //   offset 8   acquisitions                  offset 16  holdStart

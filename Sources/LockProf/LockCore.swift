@@ -5,8 +5,8 @@ import Synchronization
 // MARK: - The lock word and its protocol
 //
 // A LockCore is a futex mutex in the style of Drepper's "Futexes Are Tricky" (mutex 3), plus
-// the counters lockprof keeps about it, all in one 64-byte-aligned block of memory that never
-// moves (the futex needs a stable address, so it is not a Swift stored property).
+// the counters lockprof keeps about it, all in one 64-byte, 16-byte-aligned block of memory that
+// never moves (the futex needs a stable address, so it is not a Swift stored property).
 //
 // The word (UInt32 at offset 0):
 //   0  free
