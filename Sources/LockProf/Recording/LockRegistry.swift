@@ -104,18 +104,45 @@ final class LockRegistry: Sendable {
     }
 
     /// Reads every live lock's counters and, while a session runs, the final counters of the
-    /// locks that died since its last checkpoint.
+    /// locks that died since its last checkpoint. A shard's mutex is held for one ``LockTable``
+    /// chunk (at most 4096 locks) at a time, as for checkpoints: a scrape of a process with many
+    /// locks makes a thread creating or destroying a lock wait for one chunk's reading at most,
+    /// not for the whole shard's. A lock created or destroyed between two chunks is read or not,
+    /// as if the read had happened a moment earlier or later. One that died after its chunk was
+    /// read is then also among the retired: its final counters replace what was read live.
     func counters() -> [(LockIdentity, LockCounters)] {
         var result: [(LockIdentity, LockCounters)] = []
         for shard in shards {
-            shard.withLock { shard in
-                shard.live.forEach { core in
+            let shardStart = result.count
+            var chunk = 0
+            while shard.withLock({ shard -> Bool in
+                guard chunk < shard.live.chunkCount else {
+                    Self.append(shard.retired, replacingLiveReadsFrom: shardStart, in: &result)
+                    return false
+                }
+                shard.live.forEach(inChunk: chunk) { core in
                     result.append(core._withUnsafeGuaranteedRef { ($0.identity, LockCounters($0.slots, side: $0.existingSideSlots)) })
                 }
-                result += shard.retired
+                return true
+            }) {
+                chunk += 1
             }
         }
         return result
+    }
+
+    /// Appends a shard's retired locks to `result`, whose entries from `start` on are that shard's
+    /// live reads: a lock read live and retired since is kept once, with its final counters.
+    private static func append(
+        _ retired: [(LockIdentity, LockCounters)], replacingLiveReadsFrom start: Int,
+        in result: inout [(LockIdentity, LockCounters)]
+    ) {
+        guard !retired.isEmpty else { return }
+        var liveIndex: [UInt32: Int] = [:]
+        for index in start..<result.count { liveIndex[result[index].0.lockID] = index }
+        for entry in retired {
+            if let index = liveIndex[entry.0.lockID] { result[index] = entry } else { result.append(entry) }
+        }
     }
 
     /// For a checkpoint, in batches: the counters of every live lock touched since the last
