@@ -110,8 +110,13 @@ public struct TextReportRenderer: Sendable {
 
     /// `  blocked the Swift concurrency pool for 52.3 ms (4 waits in tasks)`; nil when no task waited.
     func poolLine(of lock: LockReport) -> String? {
+        poolText(of: lock).map { "  " + $0 }
+    }
+
+    /// ``poolLine(of:)`` without its indent (the HTML page's words too).
+    func poolText(of lock: LockReport) -> String? {
         guard lock.poolBlockedWaits > 0 else { return nil }
-        return "  blocked the Swift concurrency pool for \(ReportFormatting.duration(nanoseconds: lock.poolBlockedNanoseconds)) "
+        return "blocked the Swift concurrency pool for \(ReportFormatting.duration(nanoseconds: lock.poolBlockedNanoseconds)) "
             + "(\(lock.poolBlockedWaits) wait\(lock.poolBlockedWaits == 1 ? "" : "s") in tasks)"
     }
 
@@ -164,16 +169,25 @@ public struct TextReportRenderer: Sendable {
 
     /// Each stalled wait the runtime saw, after the deadlocks: the thread, the lock, where it waited.
     func stalls(_ stalls: [StallReport]) -> [String] {
-        var lines = ["STALLED: \(stalls.count) wait\(stalls.count == 1 ? "" : "s") stuck past the stall limit while the program ran (in no deadlock cycle):"]
+        var lines = [stallsHeading(count: stalls.count)]
         for stall in stalls {
-            let name = stall.name.isEmpty ? "" : " '\(stall.name)'"
-            let holds = stall.holds.isEmpty ? "" : " holding \(stall.holds.joined(separator: ", ")),"
-            lines.append(
-                "  thread \(stall.threadID)\(name) (pid \(stall.process))\(holds) waited for \(stall.waitsFor) "
-                    + "(\(ReportFormatting.duration(nanoseconds: stall.waitNanoseconds)) when seen), at:")
+            lines.append("  " + stallLine(stall))
             lines += waitStackLines(stall.stack)
         }
         return lines
+    }
+
+    /// `STALLED: N waits stuck past the stall limit …:` (the HTML page's words too).
+    func stallsHeading(count: Int) -> String {
+        "STALLED: \(count) wait\(count == 1 ? "" : "s") stuck past the stall limit while the program ran (in no deadlock cycle):"
+    }
+
+    /// `thread T 'name' (pid P) holding a, waited for b (10.1 s when seen), at:`, unindented.
+    func stallLine(_ stall: StallReport) -> String {
+        let name = stall.name.isEmpty ? "" : " '\(stall.name)'"
+        let holds = stall.holds.isEmpty ? "" : " holding \(stall.holds.joined(separator: ", ")),"
+        return "thread \(stall.threadID)\(name) (pid \(stall.process))\(holds) waited for \(stall.waitsFor) "
+            + "(\(ReportFormatting.duration(nanoseconds: stall.waitNanoseconds)) when seen), at:"
     }
 
     /// Each deadlock the runtime saw, first in the report: its threads, what each holds and waits

@@ -1,7 +1,7 @@
-/// Renders a report as one self-contained HTML page: summary and verdict, the sortable lock
-/// table (flagged locks first), per flagged lock its wait histogram and its holder and waiter
-/// stacks as icicle graphs, a per-thread timeline of the busiest locks, the lock-order
-/// inversions as small graphs, and the notes. Inline CSS, a few lines of inline script and SVG:
+/// Renders a report as one self-contained HTML page: summary and verdict, the stalled waits, the
+/// sortable lock table (flagged locks first), per flagged lock its pool-blocked time, its wait
+/// histogram and its holder and waiter stacks as icicle graphs, a per-thread timeline of the
+/// busiest locks, the lock-order inversions as small graphs, and the notes. Inline CSS, a few lines of inline script and SVG:
 /// no network resource, so the file opens anywhere from `file://` and prints.
 ///
 /// Every string that came from a trace is escaped (``MarkupEscaping``) and the page's content
@@ -29,6 +29,7 @@ public struct HTMLReportRenderer: Sendable {
         for (index, lock) in locks.enumerated() where lock.isFlagged { anchors[index] = MarkupEscaping.anchor("lock", index, lock.name) }
 
         var body: [String] = [summary(of: report, flagged: locks.indices.compactMap { index in anchors[index].map { (locks[index], $0) } })]
+        if !report.stalls.isEmpty { body.append(stallSection(report.stalls)) }
         body.append("<section id=\"locks\"><h2>Locks</h2>")
         if locks.isEmpty {
             body.append("<p>No profiled lock was used.</p>")
@@ -83,8 +84,10 @@ public struct HTMLReportRenderer: Sendable {
             ("dropped events", String(report.droppedEvents)),
             ("trace", report.isComplete ? "complete" : "incomplete (see notes)"),
         ]
+        if !report.stalls.isEmpty { figures.append(("stalled waits", String(report.stalls.count))) }
         if !report.inversions.isEmpty { figures.append(("lock-order inversions", String(report.inversions.count))) }
-        var links = ["<a href=\"#locks\">Locks</a>"]
+        var links = report.stalls.isEmpty ? [] : ["<a href=\"#stalls\">Stalls</a>"]
+        links.append("<a href=\"#locks\">Locks</a>")
         links += flagged.map { "<a href=\"#\($0.anchor)\">\(MarkupEscaping.text($0.lock.name))</a>" }
         links += ["<a href=\"#timeline\">Timeline</a>"]
         if !report.inversions.isEmpty { links.append("<a href=\"#inversions\">Inversions</a>") }
@@ -108,6 +111,9 @@ public struct HTMLReportRenderer: Sendable {
                 + (lock.site.isEmpty ? "" : "; created at <code>\(MarkupEscaping.text(lock.site))</code>")
                 + (lock.stacksSampled ? " (stacks sampled, weights scaled)" : "") + ".</p>",
         ]
+        if let pool = TextReportRenderer().poolText(of: lock) {
+            parts.append("<p class=\"pool\">\(MarkupEscaping.text(name)) \(MarkupEscaping.text(pool)).</p>")
+        }
         if let diagnosis = lock.diagnosis {
             parts.append(
                 "<p class=\"diagnosis\"><strong>\(MarkupEscaping.text(diagnosis.pattern.rawValue))</strong>: "
@@ -128,6 +134,23 @@ public struct HTMLReportRenderer: Sendable {
             parts.append("<h3>\(side.prefix(1).uppercased() + side.dropFirst()) stacks <span class=\"muted\">(\(explanation); width = share of the wait)</span></h3>")
             let graph = IcicleGraph(stacks: stacks, totalWaitNanoseconds: lock.waitNanoseconds)
             parts.append(graph.isEmpty ? "<p class=\"muted\">No stack was captured.</p>" : graph.svg(label: "\(side) stacks of \(name)", side: side))
+        }
+        parts.append("</section>")
+        return parts.joined(separator: "\n")
+    }
+
+    /// The stalled waits, first after the summary (the text report's STALLED lines): per wait the
+    /// thread, the lock it waited for, what it held, and where it waited.
+    func stallSection(_ stalls: [StallReport]) -> String {
+        let text = TextReportRenderer()
+        var parts = [
+            "<section id=\"stalls\"><h2>Stalled waits</h2>",
+            "<p class=\"verdict flagged\">\(MarkupEscaping.text(text.stallsHeading(count: stalls.count)))</p>",
+        ]
+        for stall in stalls {
+            parts.append("<p>\(MarkupEscaping.text(text.stallLine(stall)))</p>")
+            let frames = stall.stack.prefix(framesPerStack).map { "<li>\(MarkupEscaping.text($0.shortDescription))</li>" }
+            parts.append(frames.isEmpty ? "<p class=\"muted\">(stack not captured)</p>" : "<ul class=\"frames\">\(frames.joined())</ul>")
         }
         parts.append("</section>")
         return parts.joined(separator: "\n")

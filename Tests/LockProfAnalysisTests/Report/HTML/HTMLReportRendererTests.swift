@@ -90,6 +90,38 @@ let hostileRun: [TraceRecord] = [
         #expect(!page.contains("data-lock=\"quiet\">\n<h2>"))
     }
 
+    @Test func stallsAndPoolBlockedWaitsAreShown() throws {
+        let records: [TraceRecord] = [
+            processRecord(), lockRecord(1, "hot"),
+            counters(1, acquisitions: 10, contended: 4, wait: 90 * millisecond, histogram: [0, 4]),
+            end(after: second),
+        ]
+        var report = ContentionAnalysis.report(records: records, threshold: 0.05)
+        try #require(report.flaggedLocks.count == 1)
+        report.locks[0].poolBlockedWaits = 3
+        report.locks[0].poolBlockedNanoseconds = 52_300_000
+        report.stalls = [
+            StallReport(
+                process: 4242, threadID: 2, name: "<w>", waitsFor: "db<lock>", holds: ["cache"], waitNanoseconds: 10_100_000_000,
+                stack: [FrameReport(function: "Store.save()", file: "/src/Store.swift", line: 12)])
+        ]
+        let page = HTMLReportRenderer().render(report)
+        #expect(page.contains("STALLED: 1 wait stuck past the stall limit while the program ran (in no deadlock cycle):"))
+        #expect(page.contains("<p>thread 2 &#39;&lt;w&gt;&#39; (pid 4242) holding cache, waited for db&lt;lock&gt; (10.1 s when seen), at:</p>"))
+        #expect(page.contains("<ul class=\"frames\"><li>save() (Store.swift:12)</li></ul>"))
+        #expect(page.contains("<dt>stalled waits</dt><dd>1</dd>"))
+        // Near the top: before the lock table.
+        let stalls = try #require(page.range(of: "<section id=\"stalls\">"))
+        let locks = try #require(page.range(of: "<section id=\"locks\">"))
+        #expect(stalls.lowerBound < locks.lowerBound)
+        #expect(page.contains("<p class=\"pool\">hot blocked the Swift concurrency pool for 52.3 ms (3 waits in tasks).</p>"))
+        // Neither appears when there is none.
+        report.stalls = []
+        report.locks[0].poolBlockedWaits = 0
+        let plain = HTMLReportRenderer().render(report)
+        #expect(!plain.contains("STALLED") && !plain.contains("Swift concurrency pool") && !plain.contains("#stalls"))
+    }
+
     @Test func histogramMarksInterpolatedPercentiles() throws {
         var histogram = [UInt64](repeating: 0, count: 21)
         histogram[10] = 50
