@@ -1,3 +1,4 @@
+import CLockProfSupport
 import Foundation
 import Synchronization
 import Testing
@@ -17,6 +18,16 @@ func eventually(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
 /// The number of threads asleep on (or about to sleep on) a profiled primitive.
 func sleepers(_ core: LockCore) -> UInt64 {
     core.slots[LockSlot.sleepers].load(ordering: .relaxed)
+}
+
+/// Whether the kernel thread `tid` of this process is asleep (state `S` in
+/// /proc/self/task/<tid>/stat). A thread counted in `sleepers` is only *about* to call into
+/// pthread; once it is also asleep it is queued on the lock, not still on its way there.
+func kernelThreadIsAsleep(_ tid: UInt64) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
+        let afterName = stat.range(of: ") ", options: .backwards)
+    else { return false }
+    return stat[afterName.upperBound...].first == "S"
 }
 
 @Suite struct RecursiveLockTests {
@@ -141,6 +152,7 @@ func sleepers(_ core: LockCore) -> UInt64 {
         let newReaderTried = Atomic(false)
         let newReaderGotIn = Atomic(true)
         let writerDone = Atomic(false)
+        let writerThread = Atomic<UInt64>(0)
         onThreads(3) { index in
             switch index {
             case 0:  // the first reader: holds until the new reader has tried
@@ -150,9 +162,15 @@ func sleepers(_ core: LockCore) -> UInt64 {
                 lock.unlockRead()
             case 1:  // the writer: waits behind the first reader
                 _ = eventually { readerIn.load(ordering: .relaxed) }
+                writerThread.store(lockprof_thread_id(), ordering: .relaxed)
                 lock.withWriteLock { writerDone.store(true, ordering: .relaxed) }
             default:  // the new reader: once the writer waits, it must not overtake it
-                if eventually({ sleepers(lock.core) == 1 }) {
+                // Counted as a sleeper is not yet queued in pthread: wait until it is asleep too.
+                let queued = eventually {
+                    let writer = writerThread.load(ordering: .relaxed)
+                    return sleepers(lock.core) == 1 && writer != 0 && kernelThreadIsAsleep(writer)
+                }
+                if queued {
                     let got = lock.tryLockRead()
                     if got { lock.unlockRead() }
                     newReaderGotIn.store(got, ordering: .relaxed)
