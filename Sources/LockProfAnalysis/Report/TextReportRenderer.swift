@@ -193,18 +193,32 @@ public struct TextReportRenderer: Sendable {
     /// Each deadlock the runtime saw, first in the report: its threads, what each holds and waits
     /// for, and where it waits.
     func deadlocks(_ deadlocks: [DeadlockReport]) -> [String] {
-        var lines = ["DEADLOCK: \(deadlocks.count) deadlock\(deadlocks.count == 1 ? "" : "s") seen while the program ran (threads waiting for each other, forever):"]
+        var lines = [deadlocksHeading(count: deadlocks.count)]
         for deadlock in deadlocks {
-            lines.append("  \((deadlock.locks + deadlock.locks.prefix(1)).joined(separator: " → ")) (pid \(deadlock.process))")
+            lines.append("  " + cycleLine(deadlock))
             for thread in deadlock.threads {
-                let name = thread.name.isEmpty ? "" : " '\(thread.name)'"
-                lines.append(
-                    "    thread \(thread.threadID)\(name) holds \(thread.holds.joined(separator: ", ")), waits for \(thread.waitsFor) "
-                        + "(\(ReportFormatting.duration(nanoseconds: thread.waitNanoseconds)) when seen), at:")
+                lines.append("    " + deadlockThreadLine(thread))
                 lines += waitStackLines(thread.stack)
             }
         }
         return lines
+    }
+
+    /// `DEADLOCK: N deadlocks seen while the program ran …:` (the HTML page's words too).
+    func deadlocksHeading(count: Int) -> String {
+        "DEADLOCK: \(count) deadlock\(count == 1 ? "" : "s") seen while the program ran (threads waiting for each other, forever):"
+    }
+
+    /// `a → b → a (pid P)`: the cycle's locks in wait order, back to the first, unindented.
+    func cycleLine(_ deadlock: DeadlockReport) -> String {
+        "\((deadlock.locks + deadlock.locks.prefix(1)).joined(separator: " → ")) (pid \(deadlock.process))"
+    }
+
+    /// `thread T 'name' holds a, waits for b (1.00 s when seen), at:`, unindented.
+    func deadlockThreadLine(_ thread: DeadlockReport.Thread) -> String {
+        let name = thread.name.isEmpty ? "" : " '\(thread.name)'"
+        return "thread \(thread.threadID)\(name) holds \(thread.holds.joined(separator: ", ")), waits for \(thread.waitsFor) "
+            + "(\(ReportFormatting.duration(nanoseconds: thread.waitNanoseconds)) when seen), at:"
     }
 
     /// One stack of an inversion, a deadlock or a stall: its first frames, `…` when there are

@@ -1,4 +1,4 @@
-/// Renders a report as one self-contained HTML page: summary and verdict, the stalled waits, the
+/// Renders a report as one self-contained HTML page: summary and verdict, the deadlocks, the stalled waits, the
 /// sortable lock table (flagged locks first), per flagged lock its pool-blocked time, its wait
 /// histogram and its holder and waiter stacks as icicle graphs, a per-thread timeline of the
 /// busiest locks, the lock-order inversions as small graphs, and the notes. Inline CSS, a few lines of inline script and SVG:
@@ -29,6 +29,7 @@ public struct HTMLReportRenderer: Sendable {
         for (index, lock) in locks.enumerated() where lock.isFlagged { anchors[index] = MarkupEscaping.anchor("lock", index, lock.name) }
 
         var body: [String] = [summary(of: report, flagged: locks.indices.compactMap { index in anchors[index].map { (locks[index], $0) } })]
+        if !report.deadlocks.isEmpty { body.append(deadlockSection(report.deadlocks)) }
         if !report.stalls.isEmpty { body.append(stallSection(report.stalls)) }
         body.append("<section id=\"locks\"><h2>Locks</h2>")
         if locks.isEmpty {
@@ -84,9 +85,11 @@ public struct HTMLReportRenderer: Sendable {
             ("dropped events", String(report.droppedEvents)),
             ("trace", report.isComplete ? "complete" : "incomplete (see notes)"),
         ]
+        if !report.deadlocks.isEmpty { figures.append(("deadlocks", String(report.deadlocks.count))) }
         if !report.stalls.isEmpty { figures.append(("stalled waits", String(report.stalls.count))) }
         if !report.inversions.isEmpty { figures.append(("lock-order inversions", String(report.inversions.count))) }
-        var links = report.stalls.isEmpty ? [] : ["<a href=\"#stalls\">Stalls</a>"]
+        var links = report.deadlocks.isEmpty ? [] : ["<a href=\"#deadlocks\">Deadlocks</a>"]
+        if !report.stalls.isEmpty { links.append("<a href=\"#stalls\">Stalls</a>") }
         links.append("<a href=\"#locks\">Locks</a>")
         links += flagged.map { "<a href=\"#\($0.anchor)\">\(MarkupEscaping.text($0.lock.name))</a>" }
         links += ["<a href=\"#timeline\">Timeline</a>"]
@@ -139,7 +142,26 @@ public struct HTMLReportRenderer: Sendable {
         return parts.joined(separator: "\n")
     }
 
-    /// The stalled waits, first after the summary (the text report's STALLED lines): per wait the
+    /// The deadlocks, first after the summary (the text report's DEADLOCK lines): per cycle its
+    /// locks in wait order, then per thread what it holds, what it waits for, and where it waits.
+    func deadlockSection(_ deadlocks: [DeadlockReport]) -> String {
+        let text = TextReportRenderer()
+        var parts = [
+            "<section id=\"deadlocks\"><h2>Deadlocks</h2>",
+            "<p class=\"verdict flagged\">\(MarkupEscaping.text(text.deadlocksHeading(count: deadlocks.count)))</p>",
+        ]
+        for deadlock in deadlocks {
+            parts.append("<h3>\(MarkupEscaping.text(text.cycleLine(deadlock)))</h3>")
+            for thread in deadlock.threads {
+                parts.append("<p>\(MarkupEscaping.text(text.deadlockThreadLine(thread)))</p>")
+                parts.append(frameList(thread.stack))
+            }
+        }
+        parts.append("</section>")
+        return parts.joined(separator: "\n")
+    }
+
+    /// The stalled waits, after the deadlocks (the text report's STALLED lines): per wait the
     /// thread, the lock it waited for, what it held, and where it waited.
     func stallSection(_ stalls: [StallReport]) -> String {
         let text = TextReportRenderer()
@@ -149,11 +171,16 @@ public struct HTMLReportRenderer: Sendable {
         ]
         for stall in stalls {
             parts.append("<p>\(MarkupEscaping.text(text.stallLine(stall)))</p>")
-            let frames = stall.stack.prefix(framesPerStack).map { "<li>\(MarkupEscaping.text($0.shortDescription))</li>" }
-            parts.append(frames.isEmpty ? "<p class=\"muted\">(stack not captured)</p>" : "<ul class=\"frames\">\(frames.joined())</ul>")
+            parts.append(frameList(stall.stack))
         }
         parts.append("</section>")
         return parts.joined(separator: "\n")
+    }
+
+    /// A deadlocked or stalled thread's wait stack: its first `framesPerStack` frames as a list.
+    func frameList(_ stack: [FrameReport]) -> String {
+        let frames = stack.prefix(framesPerStack).map { "<li>\(MarkupEscaping.text($0.shortDescription))</li>" }
+        return frames.isEmpty ? "<p class=\"muted\">(stack not captured)</p>" : "<ul class=\"frames\">\(frames.joined())</ul>"
     }
 
     func timelineSection(_ timeline: ThreadTimeline) -> String {

@@ -122,6 +122,44 @@ let hostileRun: [TraceRecord] = [
         #expect(!plain.contains("STALLED") && !plain.contains("Swift concurrency pool") && !plain.contains("#stalls"))
     }
 
+    @Test func deadlocksComeFirstWithEachThreadsLocksAndStack() throws {
+        let records: [TraceRecord] = [
+            processRecord(), lockRecord(1, "hot"),
+            counters(1, acquisitions: 10, contended: 4, wait: 90 * millisecond, histogram: [0, 4]),
+            end(after: second),
+        ]
+        var report = ContentionAnalysis.report(records: records, threshold: 0.05)
+        let frame = FrameReport(function: "Bank.transfer()", file: "/src/Bank.swift", line: 7)
+        report.deadlocks = [
+            DeadlockReport(
+                process: 4242, locks: ["a<1>", "b"],
+                threads: [
+                    .init(threadID: 2, name: "t&1", holds: ["b"], waitsFor: "a<1>", waitNanoseconds: 1_200_000_000, stack: [frame]),
+                    .init(threadID: 3, name: "", holds: ["a<1>"], waitsFor: "b", waitNanoseconds: 1_100_000_000, stack: []),
+                ])
+        ]
+        report.stalls = [
+            StallReport(process: 4242, threadID: 4, name: "", waitsFor: "c", holds: [], waitNanoseconds: 10_000_000_000, stack: [])
+        ]
+        let page = HTMLReportRenderer().render(report)
+        #expect(page.contains("DEADLOCK: 1 deadlock seen while the program ran (threads waiting for each other, forever):"))
+        #expect(page.contains("<h3>a&lt;1&gt; → b → a&lt;1&gt; (pid 4242)</h3>"))
+        #expect(page.contains("<p>thread 2 &#39;t&amp;1&#39; holds b, waits for a&lt;1&gt; (1.20 s when seen), at:</p>"))
+        #expect(page.contains("<ul class=\"frames\"><li>transfer() (Bank.swift:7)</li></ul>"))
+        #expect(page.contains("<p>thread 3 holds a&lt;1&gt;, waits for b (1.10 s when seen), at:</p>\n<p class=\"muted\">(stack not captured)</p>"))
+        #expect(page.contains("<dt>deadlocks</dt><dd>1</dd>"))
+        #expect(page.contains("<a href=\"#deadlocks\">Deadlocks</a> <a href=\"#stalls\">Stalls</a>"))
+        // First after the summary: before the stalls and the lock table.
+        let deadlocks = try #require(page.range(of: "<section id=\"deadlocks\">"))
+        let stalls = try #require(page.range(of: "<section id=\"stalls\">"))
+        #expect(deadlocks.lowerBound < stalls.lowerBound)
+        // The text report says the same words.
+        let text = TextReportRenderer().render(report)
+        #expect(text.contains("    thread 2 't&1' holds b, waits for a<1> (1.20 s when seen), at:\n        transfer() (Bank.swift:7)"))
+        report.deadlocks = []
+        #expect(!HTMLReportRenderer().render(report).contains("DEADLOCK"))
+    }
+
     @Test func histogramMarksInterpolatedPercentiles() throws {
         var histogram = [UInt64](repeating: 0, count: 21)
         histogram[10] = 50
