@@ -8,6 +8,7 @@ import Foundation
 // Usage: unmodified-locks [ROUNDS]   (default 2000). Prints the counts each lock must show.
 //        unmodified-locks errors     Prints what an error-checking mutex returns when misused.
 //        unmodified-locks nesting    Nests 18 mutexes, releases them out of order, inverts two.
+//        unmodified-locks rwlock-order ROUNDS   Inverts a pthread_rwlock_t (read) and a mutex.
 
 if CommandLine.arguments.dropFirst().first == "errors" {
     print(ErrorChecks.run())
@@ -15,6 +16,10 @@ if CommandLine.arguments.dropFirst().first == "errors" {
 }
 if CommandLine.arguments.dropFirst().first == "nesting" {
     DeepNesting().run()
+    exit(0)
+}
+if CommandLine.arguments.dropFirst().first == "rwlock-order" {
+    RWLockOrder().run(rounds: CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100 : 100)
     exit(0)
 }
 

@@ -146,6 +146,32 @@ import Testing
         #expect(Set(inversions.first?["locks"] as? [String] ?? []) == [first, last])
     }
 
+    @Test func aReadHoldOfAnRWLockOrdersLocksAsAWriteHoldDoes() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("rwlock-order.trace").path
+        let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
+        let result = try CommandRunner.run(["record", "-o", trace, "--", program, "rwlock-order", "300"])
+        #expect(result.status == 0)
+        #expect(result.outputLines.contains("reads 300 writes 300"))
+        let report = try CommandRunner.run(["report", "--format", "json", "--all", trace])
+        let json = try JSONSerialization.jsonObject(with: Data(report.standardOutput.utf8)) as? [String: Any] ?? [:]
+        let config = try Self.lockName(at: "pthread_rwlock_init(config", in: "RWLockOrder.swift", wrapper: "pthread_rwlock_t")
+        let state = try Self.lockName(at: "pthread_mutex_init(state", in: "RWLockOrder.swift", wrapper: "pthread_mutex_t")
+        let locks = json["locks"] as? [[String: Any]] ?? []
+        let configLock = try #require(locks.first { $0["name"] as? String == config }, "no \(config)")
+        #expect(configLock["kind"] as? String == "rwlock")
+        #expect(configLock["acquisitions"] as? Int == 600)
+        let inversions = json["inversions"] as? [[String: Any]] ?? []
+        #expect(inversions.count == 1)
+        #expect(Set(inversions.first?["locks"] as? [String] ?? []) == [config, state])
+        let edges = inversions.first?["edges"] as? [[String: Any]] ?? []
+        let lines = Set(edges.map { (($0["stack"] as? [[String: Any]])?.first?["line"] as? Int) ?? 0 })
+        #expect(lines == [
+            try Self.workloadLine(of: "// while reading config", in: "RWLockOrder.swift"),
+            try Self.workloadLine(of: "// while holding state", in: "RWLockOrder.swift"),
+        ])
+    }
+
     @Test func errorsOfAnErrorCheckingMutexComeBackUnchanged() throws {
         let directory = try temporaryDirectory()
         let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
