@@ -10,9 +10,9 @@ extension LockProfiler {
     /// program's thread takes once per thread and per lock created. What it sees: waits begun
     /// while recording (either level) on a ``ProfiledMutex``, a ``ProfiledLock`` or a
     /// ``ProfiledRecursiveLock`` (a ``ProfiledCondition``'s re-acquisition of its mutex included),
-    /// once the waiter has stopped spinning and sleeps. Not seen: waits on a ``ProfiledRWLock``, a
-    /// ``ProfiledSemaphore`` or in a condition's `wait()`, which sleep in pthread or on their own
-    /// word. A thread that holds a lock but waits for none is not here: holders are known only
+    /// once the waiter has stopped spinning and sleeps, and on a ``ProfiledRWLock`` (either side)
+    /// or a ``ProfiledSemaphore``. Not seen: a thread in a condition's `wait()`, whose time asleep
+    /// is no lock wait. A thread that holds a lock but waits for none is not here: holders are known only
     /// through the waits of the threads that hold them.
     ///
     /// ```swift

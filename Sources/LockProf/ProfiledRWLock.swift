@@ -194,6 +194,9 @@ public final class ProfiledRWLock: @unchecked Sendable {
         let waitStart = recording ? lockprof_now_ns() : 0
         let mode: LockCore.HoldMode = reading ? .reader : .exclusive
         let waiterStack = core.beginSleeping(since: waitStart, recording: recording)
+        // Published for `LockProfiler.currentWaits()` and the deadlock watchdog, as a mutex's wait is.
+        let publishedWait = recording ? Recorder.publishWait(lockID: core.lockID, since: waitStart, stack: waiterStack) : nil
+        defer { publishedWait?.end() }
         let result =
             reading
             ? lockprof_rwlock_read(rwlock, timeoutNanoseconds) : lockprof_rwlock_write(rwlock, timeoutNanoseconds)

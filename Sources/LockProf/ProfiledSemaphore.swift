@@ -124,6 +124,9 @@ public final class ProfiledSemaphore: Sendable {
         let recording = lockprof_is_recording() != 0
         let waitStart = recording || timeoutNanoseconds >= 0 ? lockprof_now_ns() : 0
         let waiterStack = core.beginSleeping(since: waitStart, recording: recording)
+        // Published for `LockProfiler.currentWaits()` and the deadlock watchdog, as a mutex's wait is.
+        let publishedWait = recording ? Recorder.publishWait(lockID: core.lockID, since: waitStart, stack: waiterStack) : nil
+        defer { publishedWait?.end() }
         let deadline =
             timeoutNanoseconds >= 0 ? WaitClock.deadline(after: waitStart, timeoutNanoseconds: timeoutNanoseconds) : .max
         while true {

@@ -12,9 +12,11 @@ import LockProfFormat
 // stops, wakes or kills anything.
 //
 // What a cycle means for each kind: a mutex, a `ProfiledLock` and a recursive lock (however deep
-// its owner went) have one owner, so "T holds L" is exact. Waits on a `ProfiledRWLock` (which
-// need all its readers, or its writers) and on a semaphore (which need any one signal, from any
-// thread) are not published, so a cycle through them is not seen: docs/design.md, "What a cycle
+// its owner went) have one owner, so "T holds L" is exact. A `ProfiledRWLock`'s holders (its
+// readers, or its writer) are all on their held-lock stacks, and any one the watchdog finds is one
+// the waiter needs, so a cycle through an rwlock is a deadlock too (one holder is kept per lock,
+// so a cycle through another reader can be missed). A semaphore is held by nobody (any thread may
+// signal): its waits are published, for stalls, but close no cycle. docs/design.md, "What a cycle
 // means for each kind".
 //
 // Stalls: a wait older than the stall limit (`LOCKPROF_STALL_AFTER`, 10 s by default) whose

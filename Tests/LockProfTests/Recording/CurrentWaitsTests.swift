@@ -74,6 +74,45 @@ extension RecordingTests {
             #expect(innerCounts.contendedAcquisitions == 1)
         }
 
+        /// A thread asleep on a semaphore with no permit, and one waiting to write an rwlock a
+        /// reader holds, are seen as a mutex's waiter is; once they are through, neither is.
+        @Test func semaphoreAndRWLockWaitsAreSeen() throws {
+            let tag = UUID().uuidString.prefix(8)
+            let permits = ProfiledSemaphore(value: 0, name: "waits.permits-\(tag)")
+            let table = ProfiledRWLock(name: "waits.table-\(tag)")
+            let ids: Set<UInt32> = [permits.core.lockID, table.core.lockID]
+            try LockProfiler.start(level: .profile)
+            defer { LockProfiler.stop() }
+
+            let seen = Locked<Set<UInt32>>([])
+            let readerIn = DispatchSemaphore(value: 0)
+            let release = DispatchSemaphore(value: 0)
+            onThreads(4) { index in
+                switch index {
+                case 0:  // the reader: holds until the observer is done
+                    table.withReadLock {
+                        readerIn.signal()
+                        release.wait()
+                    }
+                case 1: permits.wait()
+                case 2:  // the writer: waits behind the reader
+                    readerIn.wait()
+                    table.withWriteLock {}
+                default:  // the observer; the bound only keeps a broken build from hanging the suite
+                    for _ in 1...200_000 {
+                        let waiting = Set(LockProfiler.currentWaits().map(\.lockID)).intersection(ids)
+                        seen.withLock { $0.formUnion(waiting) }
+                        if seen.withLock({ $0 }) == ids { break }
+                        usleep(50)
+                    }
+                    permits.signal()
+                    release.signal()
+                }
+            }
+            #expect(seen.withLock { $0 } == ids)
+            #expect(!LockProfiler.currentWaits().contains { ids.contains($0.lockID) })
+        }
+
         /// A lock that no longer exists has no name; one that never existed neither.
         @Test func aLockThatIsGoneHasNoName() {
             var lock: ProfiledLock? = ProfiledLock(name: "waits.gone-\(UUID())")

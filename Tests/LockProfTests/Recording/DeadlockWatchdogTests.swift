@@ -31,6 +31,52 @@ extension RecordingTests {
         #expect(deadlocks.describe(record) == deadlocks.expected)
     }
 
+    /// A reader of an rwlock waits for a mutex whose holder waits to write: a cycle through the
+    /// rwlock's read hold (readers are on their thread's held list as any holder is).
+    @Test func aCycleThroughAnRWLocksReaderIsOneDeadlockRecord() throws {
+        let (path, directory) = temporaryTracePath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tag = UUID().uuidString.prefix(6)
+        let config = ProfiledRWLock(name: "watchdog.config-\(tag)")
+        let state = ProfiledLock(name: "watchdog.state-\(tag)")
+        setenv("LOCKPROF_DEADLOCK_AFTER", "0.2", 1)
+        defer { unsetenv("LOCKPROF_DEADLOCK_AFTER") }
+        try LockProfiler.start(tracePath: path)
+        let holding = Atomic<Int>(0)
+        let systemThreads = Locked<[UInt64: String]>([:])
+        let acquired = Locked<[Bool]>([])
+        onThreads(2) { index in
+            systemThreads.withLock { $0[lockprof_thread_id()] = "wd\(index)" }
+            let got: Bool
+            if index == 0 {
+                config.lockRead()
+                holding.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                while holding.load(ordering: .sequentiallyConsistent) < 2 { usleep(100) }
+                got = state.lock(timeout: .seconds(3))
+                if got { state.unlock() }
+                config.unlockRead()
+            } else {
+                state.lock()
+                holding.wrappingAdd(1, ordering: .sequentiallyConsistent)
+                while holding.load(ordering: .sequentiallyConsistent) < 2 { usleep(100) }
+                got = config.lockWrite(timeout: .seconds(3))
+                if got { config.unlockWrite() }
+                state.unlock()
+            }
+            acquired.withLock { $0.append(got) }
+        }
+        LockProfiler.stop()
+        #expect(acquired.withLock { $0 }.contains(false), "one of the two gave up: it was a deadlock while it lasted")
+        let (records, _) = try TraceReader.readAll(path: path)
+        let run = WatchdogRun(
+            trace: records,
+            expected: ["wd0 holds \(config.name) waits for \(state.name)", "wd1 holds \(state.name) waits for \(config.name)"],
+            names: systemThreads.withLock { $0 })
+        #expect(run.records.count == 1)
+        let record = try #require(run.records.first)
+        #expect(run.describe(record) == run.expected)
+    }
+
     @Test func aLongWaitForARunningHolderIsNoDeadlock() throws {
         // 1 s: five thresholds, and ten watchdog looks.
         let (records, name) = try waitForARunningHolder(environment: "LOCKPROF_DEADLOCK_AFTER", "0.2")
