@@ -1,6 +1,7 @@
 // The raw per-process log (docs/trace-format.md, "Preload raw log"): little-endian records
-// appended to one buffer under an internal lock and written out with write(2) when it fills and at
-// exit. `lockprof record` reads it after the program ends and writes the trace; nothing here
+// appended to one buffer under an internal lock and written out with write(2) when it fills, when
+// a record finds it older than FLUSH_AFTER_NS (so a process killed with SIGKILL leaves all but its
+// last moments of waits on disk), and at exit. `lockprof record` reads it after the program ends and writes the trace; nothing here
 // symbolizes, allocates or calls a pthread function.
 #include "preload_internal.h"
 
@@ -19,11 +20,16 @@ enum {
 
 #define BUFFER_BYTES (256u << 10)
 #define RECORD_MAX (8u << 10)
+// A record appended this long after the last write(2) writes the buffer out. Records come from the
+// contended path (which reads the clock anyway) and from first sightings of threads, locks and
+// stacks, so this is one clock read per record and at most one write(2) per interval.
+#define FLUSH_AFTER_NS 200000000u
 
 static lp_spinlock log_lock;
 static int log_descriptor = -1;
 static unsigned char buffer[BUFFER_BYTES];
 static uint32_t buffered;
+static uint64_t written_at_ns;  // under log_lock: when the buffer was last written out
 
 // A record body under construction, on the caller's stack.
 typedef struct {
@@ -59,6 +65,7 @@ static void write_out_locked(void) {
         done += (uint32_t)wrote;
     }
     buffered = 0;
+    written_at_ns = lp_now();
 }
 
 void lp_log_record(uint8_t tag, const void *body, uint32_t length) {
@@ -69,6 +76,7 @@ void lp_log_record(uint8_t tag, const void *body, uint32_t length) {
         memcpy(buffer + buffered + 1, &length, 4);
         memcpy(buffer + buffered + 5, body, length);
         buffered += 5 + length;
+        if (lp_now() - written_at_ns > FLUSH_AFTER_NS) write_out_locked();
     }
     lp_spin_unlock(&log_lock);
 }

@@ -142,6 +142,9 @@ private struct Conversion {
             let kind = LockKind(rawValue: lock.kind) ?? .mutex
             _ = stackID(log.stacks[lock.creationStackID] ?? [])  // symbolized below, for the name
             lockRecords.append(.lock(LockRecord(lockID: lock.id, kind: kind, name: "", site: "")))
+            // A process that did not exit wrote no counts: no counters record, so the report takes
+            // its waits from the events and shows its acquisitions as unknown, not as 0.
+            guard summary.ended || log.statistics[lock.id] != nil else { continue }
             var values = counters[lock.id] ?? LockCounters()
             if let counted = log.statistics[lock.id] {
                 values.acquisitions = counted.acquisitions

@@ -138,6 +138,41 @@ import Testing
         #expect(result.errorLines == ["lockprof: error: \(cut): preload raw log header is cut short (10 of 16 bytes)"])
     }
 
+    /// The log is written out as the program runs (a record finds the buffer older than 0.2 s), so
+    /// a process killed with SIGKILL leaves its waits, which `lockprof report` symbolizes against
+    /// the binaries the log names: the hot lock, its holder's function and line.
+    @Test func aProcessKilledWithSIGKILLLeavesItsWaitsSymbolized() throws {
+        let directory = try temporaryDirectory()
+        let log = directory.appendingPathComponent("killed.bin").path
+        let process = Process()
+        process.executableURL = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks")
+        process.arguments = ["100000000"]  // runs far longer than the test waits
+        process.environment = ProcessInfo.processInfo.environment.merging(["LD_PRELOAD": Self.library, "LOCKPROF_TRACE": log]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The header and modules are written at start; wait until waits follow them, then a little more.
+        func size() -> Int { ((try? FileManager.default.attributesOfItem(atPath: log))?[.size] as? Int) ?? 0 }
+        var start = 0
+        for _ in 0..<200 where start == 0 {
+            usleep(10_000)
+            start = size()
+        }
+        for _ in 0..<1_000 where size() == start { usleep(10_000) }
+        usleep(300_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        let (result, report) = try Self.jsonReport(log)
+        #expect(result.status == 0)
+        #expect(result.errorLines.contains { $0.contains("the process did not exit normally") })
+        let hot = try Self.lock(report, at: "let hotLock = NSLock()", wrapper: "NSLock", kind: "mutex")
+        #expect((hot["contended"] as? Int ?? 0) > 0)
+        let holder = try #require((hot["holder_stacks"] as? [[String: Any]])?.first?["frames"] as? [[String: Any]])
+        #expect((holder.first?["function"] as? String)?.contains("Workload.addToHotCounter()") == true)
+        #expect(holder.first?["line"] as? Int == (try RecordCommandTests.workloadLine(of: "hotLock.unlock()")))
+    }
+
     @Test func aRawLogCutInsideItsLastRecordIsReportedUpToThereWithANote() throws {
         let run = try Self.run.get()
         let cut = try temporaryDirectory().appendingPathComponent("tail.bin").path
