@@ -53,27 +53,22 @@ struct RankedLocks {
     /// Ranks every lock of `processes`, each process's wait fractions over its runtime in
     /// `runtimes` (same order).
     init(processes: [ProcessTrace], runtimes: [UInt64], threshold: Double) {
-        var slots: [String: UInt32] = [:]
-        var firstSeen: [String] = []
+        var slots = NameSlots()
         var locks: [LockRanking] = []
+        locks.reserveCapacity(processes.reduce(0) { $0 + $1.locks.count })
         for (index, trace) in processes.enumerated() {
-            for lockID in LockStatistics.lockIDs(of: trace) {
-                let name = LockStatistics.name(of: lockID, in: trace)
-                let slot = slots[name] ?? {
-                    let slot = UInt32(firstSeen.count)
-                    slots[name] = slot
-                    firstSeen.append(name)
-                    return slot
-                }()
-                let summary = LockStatistics.summary(of: lockID, in: trace)
+            LockStatistics.forEachLock(in: trace) { lockID, record, counters, events in
+                let summary = LockStatistics.summary(counters: counters, events: events)
                 let fraction = LockStatistics.waitFraction(waitNanoseconds: summary.waitNanoseconds, runtimeNanoseconds: runtimes[index])
                 locks.append(
                     LockRanking(
-                        waitNanoseconds: summary.waitNanoseconds, nameRank: slot, process: trace.pid, lockID: lockID,
-                        trace: UInt32(index), isFlagged: fraction > threshold, countersExact: summary.countersExact,
+                        waitNanoseconds: summary.waitNanoseconds, nameRank: slots.slot(of: LockStatistics.name(of: lockID, record: record)),
+                        process: trace.pid, lockID: lockID, trace: UInt32(index), isFlagged: fraction > threshold,
+                        countersExact: summary.countersExact,
                         waitedWithSampledStacks: summary.stacksSampled && summary.waitNanoseconds > 0))
             }
         }
+        let firstSeen = slots.names
         let order = Self.stringOrder(of: firstSeen)
         var rankOfSlot = [UInt32](repeating: 0, count: order.count)
         for (rank, slot) in order.enumerated() { rankOfSlot[slot] = UInt32(rank) }
@@ -86,5 +81,28 @@ struct RankedLocks {
     /// The indices of `strings` (all different) in `String` order.
     static func stringOrder(of strings: [String]) -> [Int] {
         strings.indices.sorted { strings[$0] < strings[$1] }
+    }
+}
+
+/// Numbers the names met, in the order first met: where ``RankedLocks`` keeps a lock's name
+/// until the names are ranked. Locks of one creation site usually come in runs, so the name of
+/// the lock before is tried first (interned names compare by identity).
+private struct NameSlots {
+    /// Each name once, the slot its index.
+    private(set) var names: [String] = []
+    private var slots: [String: UInt32] = [:]
+    private var last: (name: String, slot: UInt32)?
+
+    /// The slot of `name`, a new one when it was not met before.
+    mutating func slot(of name: String) -> UInt32 {
+        if let last, last.name == name { return last.slot }
+        let slot = slots[name] ?? {
+            let slot = UInt32(names.count)
+            slots[name] = slot
+            names.append(name)
+            return slot
+        }()
+        last = (name, slot)
+        return slot
     }
 }

@@ -74,17 +74,45 @@ package enum LockStatistics {
         return report
     }
 
-    /// Every lock `trace` knows of (defined, counted or waited for), each once, in no particular order.
-    package static func lockIDs(of trace: ProcessTrace) -> [UInt32] {
-        var lockIDs = Array(trace.locks.keys)
-        lockIDs += trace.statistics.keys.filter { trace.locks[$0] == nil }
-        lockIDs += trace.events.keys.filter { trace.locks[$0] == nil && trace.statistics[$0] == nil }
-        return lockIDs
+    /// Calls `body` once for every lock `trace` knows of (defined, counted or waited for), in no
+    /// particular order, with its record, counters and events when it has them: one hash look-up
+    /// per table and lock, none for the counters and events when every one belongs to a defined lock.
+    package static func forEachLock(
+        in trace: ProcessTrace,
+        _ body: (_ lockID: UInt32, LockRecord?, LockStatisticsRecord?, LockEventTally?) -> Void
+    ) {
+        var counted = 0
+        var withEvents = 0
+        func events(of lockID: UInt32) -> LockEventTally? {
+            let events = trace.events.isEmpty ? nil : trace.events[lockID]
+            if events != nil { withEvents += 1 }
+            return events
+        }
+        for (lockID, record) in trace.locks {
+            let counters = trace.statistics[lockID]
+            if counters != nil { counted += 1 }
+            body(lockID, record, counters, events(of: lockID))
+        }
+        if counted < trace.statistics.count {
+            for (lockID, counters) in trace.statistics where trace.locks[lockID] == nil {
+                body(lockID, nil, counters, events(of: lockID))
+            }
+        }
+        if withEvents < trace.events.count {
+            for (lockID, events) in trace.events where trace.locks[lockID] == nil && trace.statistics[lockID] == nil {
+                body(lockID, nil, nil, events)
+            }
+        }
     }
 
     /// The name the report gives lock `lockID`: its record's, or `lock #7` when the record was lost.
     package static func name(of lockID: UInt32, in trace: ProcessTrace) -> String {
-        trace.locks[lockID]?.name ?? "lock #\(lockID)"
+        name(of: lockID, record: trace.locks[lockID])
+    }
+
+    /// The name of lock `lockID` whose record is `record`.
+    package static func name(of lockID: UInt32, record: LockRecord?) -> String {
+        record?.name ?? "lock #\(lockID)"
     }
 
     /// What the report's order and notes need of one lock, read without building its report.
@@ -97,10 +125,10 @@ package enum LockStatistics {
         package var stacksSampled: Bool
     }
 
-    /// The ``Summary`` of lock `lockID`: the same figures its ``report(lockID:in:runtimeNanoseconds:threshold:symbolizer:)`` has.
-    package static func summary(of lockID: UInt32, in trace: ProcessTrace) -> Summary {
-        let events = trace.events[lockID] ?? LockEventTally()
-        let counters = trace.statistics[lockID]
+    /// The ``Summary`` of a lock with these counters and events: the same figures its
+    /// ``report(lockID:in:runtimeNanoseconds:threshold:symbolizer:)`` has.
+    package static func summary(counters: LockStatisticsRecord?, events: LockEventTally?) -> Summary {
+        let events = events ?? LockEventTally()
         let wait = waitNanoseconds(counters: counters, events: events)
         return Summary(
             waitNanoseconds: wait, countersExact: counters != nil,
