@@ -13,12 +13,14 @@ public enum ContentionAnalysis {
     public static let defaultThreshold = 0.10
 
     /// Reads `paths` and analyses them: the one call the command-line tool makes. `progress`
-    /// hears how far reading has come (``TraceLoader/Progress``).
+    /// hears how far reading has come (``TraceLoader/Progress``). `listing` is
+    /// ``report(processes:threshold:notes:listing:)``'s.
     public static func report(
-        paths: [String], threshold: Double = defaultThreshold, progress: TraceLoader.Progress? = nil
+        paths: [String], threshold: Double = defaultThreshold, progress: TraceLoader.Progress? = nil,
+        listing maximumLocks: Int = .max
     ) throws(AnalysisError) -> ContentionReport {
         let loaded = try TraceLoader.load(paths: paths, progress: progress)
-        return report(processes: loaded.processes, threshold: threshold, notes: loaded.notes)
+        return report(processes: loaded.processes, threshold: threshold, notes: loaded.notes, listing: maximumLocks)
     }
 
     /// The report of the records of one trace, in file order (for tests and in-memory traces).
@@ -29,24 +31,23 @@ public enum ContentionAnalysis {
     }
 
     /// The report of `processes` (already merged: one per process), with `notes` from loading.
+    ///
+    /// With `listing`, the report lists only the first `maximumLocks` locks and every flagged one:
+    /// the same locks as ``ContentionReport/limited(locks:stacks:)`` keeps, without building the
+    /// reports of the others (a trace of a million locks would otherwise build a million). The
+    /// verdict and the notes still count and name every lock.
     public static func report(
-        processes: [ProcessTrace], threshold: Double = defaultThreshold, notes loadingNotes: [ReportNote] = []
+        processes: [ProcessTrace], threshold: Double = defaultThreshold, notes loadingNotes: [ReportNote] = [],
+        listing maximumLocks: Int = .max
     ) -> ContentionReport {
-        var locks: [LockReport] = []
         var threads: [ThreadReport] = []
         var processReports: [ProcessReport] = []
         var notes: [ReportNote] = []
+        let runtimes = processes.map(ProcessRuntime.nanoseconds(of:))
+        let ranked = RankedLocks(processes: processes, runtimes: runtimes, threshold: threshold)
+        let locks = listedReports(of: ranked, processes: processes, runtimes: runtimes, threshold: threshold, listing: maximumLocks)
 
-        for trace in processes {
-            let runtime = ProcessRuntime.nanoseconds(of: trace)
-            let symbolizer = Symbolizer(trace: trace)
-            let lockIDs = Set(trace.locks.keys).union(trace.statistics.keys).union(trace.events.keys)
-            for lockID in lockIDs {
-                var lock = LockStatistics.report(
-                    lockID: lockID, in: trace, runtimeNanoseconds: runtime, threshold: threshold, symbolizer: symbolizer)
-                if lock.isFlagged { lock.diagnosis = Diagnoser.diagnose(DiagnosisFigures(lock: lock, threads: trace.threads.count)) }
-                locks.append(lock)
-            }
+        for (trace, runtime) in zip(processes, runtimes) {
             for thread in trace.threads.values.sorted(by: { $0.threadID < $1.threadID }) {
                 threads.append(
                     ThreadReport(
@@ -62,19 +63,17 @@ public enum ContentionAnalysis {
             notes += fileNotes(of: trace, runtimeNanoseconds: runtime)
         }
 
-        locks.sort(by: ranksBefore)
         let multipleProcesses = processes.count > 1
+        func displayNames(of locks: some Sequence<LockRanking>) -> [String] {
+            locks.map { displayName(ranked.name(of: $0), process: $0.process, multipleProcesses: multipleProcesses) }
+        }
         let droppedEvents = processReports.reduce(UInt64(0)) { $0.addingClamped($1.droppedEvents) }
         notes += loadingNotes
         if droppedEvents > 0 { notes.append(.droppedEvents(count: droppedEvents)) }
-        let fromEvents = locks.filter { !$0.countersExact }
-        if !fromEvents.isEmpty {
-            notes.append(.countersFromEvents(locks: fromEvents.map { displayName($0, multipleProcesses: multipleProcesses) }))
-        }
-        let sampled = locks.filter { $0.stacksSampled && $0.waitNanoseconds > 0 }
-        if !sampled.isEmpty {
-            notes.append(.stacksSampled(locks: sampled.map { displayName($0, multipleProcesses: multipleProcesses) }))
-        }
+        let fromEvents = displayNames(of: ranked.locks.lazy.filter { !$0.countersExact })
+        if !fromEvents.isEmpty { notes.append(.countersFromEvents(locks: fromEvents)) }
+        let sampled = displayNames(of: ranked.locks.lazy.filter(\.waitedWithSampledStacks))
+        if !sampled.isEmpty { notes.append(.stacksSampled(locks: sampled)) }
 
         let (inversions, searchedAll) = LockOrderGraph(processes: processes).search()
         if !searchedAll { notes.append(.tooManyInversions(shown: inversions.count)) }
@@ -84,8 +83,7 @@ public enum ContentionAnalysis {
             droppedEvents: droppedEvents, threads: threads, locks: locks, processes: processReports,
             isComplete: processReports.allSatisfy(\.isComplete), notes: notes,
             verdict: Verdict(
-                lockCount: locks.count,
-                flaggedLocks: locks.filter(\.isFlagged).map { displayName($0, multipleProcesses: multipleProcesses) },
+                lockCount: ranked.locks.count, flaggedLocks: displayNames(of: ranked.locks.lazy.filter(\.isFlagged)),
                 threshold: threshold))
         report.inversions = inversions
         report.deadlocks = processes.flatMap(DeadlockReport.deadlocks(in:))
@@ -93,17 +91,32 @@ public enum ContentionAnalysis {
         return report
     }
 
-    /// The name a report uses for a lock: its own, with the pid when several processes are shown.
-    public static func displayName(_ lock: LockReport, multipleProcesses: Bool) -> String {
-        multipleProcesses ? "\(lock.name) (pid \(lock.process))" : lock.name
+    /// The reports of the first `maximumLocks` of the ranked locks and of every flagged one, in
+    /// report order; flagged ones diagnosed.
+    static func listedReports(
+        of ranked: RankedLocks, processes: [ProcessTrace], runtimes: [UInt64], threshold: Double, listing maximumLocks: Int
+    ) -> [LockReport] {
+        let symbolizers = processes.map(Symbolizer.init(trace:))
+        var locks: [LockReport] = []
+        for (position, ranking) in ranked.locks.enumerated() where position < maximumLocks || ranking.isFlagged {
+            let trace = processes[Int(ranking.trace)]
+            var lock = LockStatistics.report(
+                lockID: ranking.lockID, in: trace, runtimeNanoseconds: runtimes[Int(ranking.trace)], threshold: threshold,
+                symbolizer: symbolizers[Int(ranking.trace)])
+            if lock.isFlagged { lock.diagnosis = Diagnoser.diagnose(DiagnosisFigures(lock: lock, threads: trace.threads.count)) }
+            locks.append(lock)
+        }
+        return locks
     }
 
-    /// Most total wait first; ties broken by name, process and id so the order is stable.
-    static func ranksBefore(_ a: LockReport, _ b: LockReport) -> Bool {
-        if a.waitNanoseconds != b.waitNanoseconds { return a.waitNanoseconds > b.waitNanoseconds }
-        if a.name != b.name { return a.name < b.name }
-        if a.process != b.process { return a.process < b.process }
-        return a.lockID < b.lockID
+    /// The name a report uses for a lock: its own, with the pid when several processes are shown.
+    public static func displayName(_ lock: LockReport, multipleProcesses: Bool) -> String {
+        displayName(lock.name, process: lock.process, multipleProcesses: multipleProcesses)
+    }
+
+    /// ``displayName(_:multipleProcesses:)`` of a lock named `name` in process `process`.
+    static func displayName(_ name: String, process: Int32, multipleProcesses: Bool) -> String {
+        multipleProcesses ? "\(name) (pid \(process))" : name
     }
 
     /// What a process's files say about their completeness and damage.

@@ -30,7 +30,7 @@ package struct LockOrderGraph: Sendable {
     }
 
     private func name(of lockID: UInt32, in trace: ProcessTrace) -> String {
-        trace.locks[lockID]?.name ?? "lock #\(lockID)"
+        LockStatistics.name(of: lockID, in: trace)
     }
 
     /// At most this many paths are extended in all; a graph that needs more says so in the same note.

@@ -14,7 +14,7 @@ package enum LockStatistics {
         let record = trace.locks[lockID]
         let events = trace.events[lockID] ?? LockEventTally()
         let counters = trace.statistics[lockID]
-        let wait = counters?.waitNanoseconds ?? events.waitNanoseconds
+        let wait = waitNanoseconds(counters: counters, events: events)
         let maximumWait = counters?.maximumWaitNanoseconds ?? events.maximumWaitNanoseconds
         let histogram = counters?.waitHistogram ?? events.waitHistogram
         let contended = counters?.contendedAcquisitions ?? events.contendedAcquisitions
@@ -49,7 +49,7 @@ package enum LockStatistics {
         }
 
         var report = LockReport(
-            process: trace.pid, lockID: lockID, name: record?.name ?? "lock #\(lockID)", kind: record?.kind ?? .mutex,
+            process: trace.pid, lockID: lockID, name: name(of: lockID, in: trace), kind: record?.kind ?? .mutex,
             site: record?.site ?? "",
             acquisitions: counters?.acquisitions, contendedAcquisitions: contended, countersExact: counters != nil,
             failedTryLocks: counters?.failedTryLocks ?? 0, timeouts: timeouts,
@@ -65,14 +65,86 @@ package enum LockStatistics {
             },
             runtimeNanoseconds: runtimeNanoseconds, waitFraction: fraction, isFlagged: fraction > threshold,
             holderStacks: StackMerging.merge(holderStacks), waiterStacks: StackMerging.merge(waiterStacks),
-            stacksSampled: StackAttribution.isSampled(events, countedWaits: counters.map { $0.contendedAcquisitions + $0.timeouts } ?? 0)
-                || (wait > 0 && events.events == 0))
+            stacksSampled: stacksSampled(counters: counters, events: events, waitNanoseconds: wait))
         report.waitHistogram = histogram
         let pool = PoolBlocking.tally(events.waiterStacks, waitNanoseconds: wait, onPool: symbolizer.ranOnConcurrencyPool(stack:))
         report.poolBlockedNanoseconds = pool.waitNanoseconds
         report.poolBlockedWaits = pool.count
         addKindStatistics(to: &report, counters: counters)
         return report
+    }
+
+    /// Calls `body` once for every lock `trace` knows of (defined, counted or waited for), in no
+    /// particular order, with its record, counters and events when it has them: one hash look-up
+    /// per table and lock, none for the counters and events when every one belongs to a defined lock.
+    package static func forEachLock(
+        in trace: ProcessTrace,
+        _ body: (_ lockID: UInt32, LockRecord?, LockStatisticsRecord?, LockEventTally?) -> Void
+    ) {
+        var counted = 0
+        var withEvents = 0
+        func events(of lockID: UInt32) -> LockEventTally? {
+            let events = trace.events.isEmpty ? nil : trace.events[lockID]
+            if events != nil { withEvents += 1 }
+            return events
+        }
+        for (lockID, record) in trace.locks {
+            let counters = trace.statistics[lockID]
+            if counters != nil { counted += 1 }
+            body(lockID, record, counters, events(of: lockID))
+        }
+        if counted < trace.statistics.count {
+            for (lockID, counters) in trace.statistics where trace.locks[lockID] == nil {
+                body(lockID, nil, counters, events(of: lockID))
+            }
+        }
+        if withEvents < trace.events.count {
+            for (lockID, events) in trace.events where trace.locks[lockID] == nil && trace.statistics[lockID] == nil {
+                body(lockID, nil, nil, events)
+            }
+        }
+    }
+
+    /// The name the report gives lock `lockID`: its record's, or `lock #7` when the record was lost.
+    package static func name(of lockID: UInt32, in trace: ProcessTrace) -> String {
+        name(of: lockID, record: trace.locks[lockID])
+    }
+
+    /// The name of lock `lockID` whose record is `record`.
+    package static func name(of lockID: UInt32, record: LockRecord?) -> String {
+        record?.name ?? "lock #\(lockID)"
+    }
+
+    /// What the report's order and notes need of one lock, read without building its report.
+    package struct Summary: Equatable {
+        /// ``LockReport/waitNanoseconds``.
+        package var waitNanoseconds: UInt64
+        /// ``LockReport/countersExact``.
+        package var countersExact: Bool
+        /// ``LockReport/stacksSampled``.
+        package var stacksSampled: Bool
+    }
+
+    /// The ``Summary`` of a lock with these counters and events: the same figures its
+    /// ``report(lockID:in:runtimeNanoseconds:threshold:symbolizer:)`` has.
+    package static func summary(counters: LockStatisticsRecord?, events: LockEventTally?) -> Summary {
+        let events = events ?? LockEventTally()
+        let wait = waitNanoseconds(counters: counters, events: events)
+        return Summary(
+            waitNanoseconds: wait, countersExact: counters != nil,
+            stacksSampled: stacksSampled(counters: counters, events: events, waitNanoseconds: wait))
+    }
+
+    /// Total wait: the counters' when there are counters, the events' sum otherwise.
+    static func waitNanoseconds(counters: LockStatisticsRecord?, events: LockEventTally) -> UInt64 {
+        counters?.waitNanoseconds ?? events.waitNanoseconds
+    }
+
+    /// Whether some waits were recorded without stacks (or not recorded at all), so stack weights
+    /// are scaled.
+    static func stacksSampled(counters: LockStatisticsRecord?, events: LockEventTally, waitNanoseconds: UInt64) -> Bool {
+        StackAttribution.isSampled(events, countedWaits: counters.map { $0.contendedAcquisitions + $0.timeouts } ?? 0)
+            || (waitNanoseconds > 0 && events.events == 0)
     }
 
     /// The figures only some kinds have (docs/report-schema.md, `lock`).

@@ -88,12 +88,14 @@ public enum TraceLoader {
 
     /// The processes of one trace, read by `read`: the contention and release events of each
     /// are summed by an ``EventAccumulator`` straight from the reader's runs of events, never
-    /// kept and never made into ``TraceRecord``s.
+    /// kept and never made into ``TraceRecord``s. Lock names and sites are interned
+    /// (``StringInterning``): one copy of each.
     private static func loadProcesses(
         path: String, progress: Progress?, reading read: Reading
     ) throws(AnalysisError) -> [ProcessTrace] {
         var traces = [ProcessTrace(files: [path])]
         var events = [EventAccumulator()]
+        var interning = StringInterning()
         var records = 0
         var nextProgress = progressInterval
         defer { progress?(path, records) }
@@ -125,7 +127,11 @@ public enum TraceLoader {
                         traces.append(ProcessTrace(files: [path]))
                         events.append(EventAccumulator())
                     }
-                    traces[traces.count - 1].add(record)
+                    if case .lock(let lock) = record {
+                        traces[traces.count - 1].add(.lock(interning.interned(lock)))
+                    } else {
+                        traces[traces.count - 1].add(record)
+                    }
                 })
         }
         if summary.chunks == 0 { return [] }

@@ -110,8 +110,12 @@ public struct ProcessTrace: Equatable, Sendable {
     /// report list one per record.
     /// Returns false when `id` already has a different definition.
     private static func define<Value: Equatable>(_ value: Value, id: UInt32, in table: inout [UInt32: Value]) -> Bool {
-        guard let existing = table[id] else {
-            table[id] = value
+        keepFirst(value, in: &table[id])  // one hash look-up, not two: a trace may define a million locks
+    }
+
+    private static func keepFirst<Value: Equatable>(_ value: Value, in entry: inout Value?) -> Bool {
+        guard let existing = entry else {
+            entry = value
             return true
         }
         return existing == value

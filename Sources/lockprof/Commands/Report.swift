@@ -53,11 +53,15 @@ struct Report: ParsableCommand {
         let fraction = try WaitFractionArgument.parse(threshold, option: "--threshold")
         let progress = ProgressLine.onTerminal()
         defer { progress?.finish() }
+        let listed = all ? Int.max : top
+        // HTML's timeline picks the busiest locks from the whole report; text and JSON list only
+        // `listed`, so only those are built.
         let report = try CommandFailure.reporting {
-            try ContentionAnalysis.report(paths: traces, threshold: fraction, progress: progress?.callback)
+            try ContentionAnalysis.report(
+                paths: traces, threshold: fraction, progress: progress?.callback, listing: format == .html ? .max : listed)
         }
         let rendered = try CommandFailure.reporting {
-            try Self.render(report, of: traces, format: format, top: all ? Int.max : top, stacks: stacks)
+            try Self.render(report, of: traces, format: format, top: listed, stacks: stacks)
         }
         progress?.finish()
         guard let output else { return CommandFailure.printOutput(rendered) }
