@@ -37,7 +37,9 @@ extension LockCore {
     }
 
     /// At the release of a timed hold: the CPU clock reading its start took on this thread, or
-    /// 0 when it took none (or on another thread); clears it. By the releasing holder.
+    /// 0 when it took none (or on another thread); clears it. By the releasing holder. Inlined:
+    /// every sampled hold's release asks, and most locks have no side block.
+    @inline(__always)
     func takeHolderCPUStart() -> UInt64 {
         guard let side = existingSideSlots else { return 0 }
         let start = side[SideSlot.holdStartCPU].load(ordering: .relaxed)
@@ -48,6 +50,7 @@ extension LockCore {
 
     /// The CPU time between `start` and `end` (two readings of this thread's CPU clock), nil
     /// when either is missing (0).
+    @inline(__always)
     static func holderCPUNanoseconds(from start: UInt64, to end: UInt64) -> UInt64? {
         guard start != 0, end != 0 else { return nil }
         return end > start ? end - start : 0
