@@ -1,4 +1,5 @@
-// Clock: rdtsc scaled to nanoseconds when the TSC is invariant, CLOCK_MONOTONIC otherwise.
+// Clock: rdtsc scaled to nanoseconds when the TSC is invariant, CLOCK_MONOTONIC otherwise; and
+// the thread CPU clock.
 #include "CLockProfSupport.h"
 
 #include <pthread.h>
@@ -19,6 +20,13 @@ uint64_t lockprof_wall_ns(void) {
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+uint64_t lockprof_thread_cpu_ns(void) {
+    struct timespec now;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return 0;
+    uint64_t ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+    return ns != 0 ? ns : 1;  // 0 means "not read"
 }
 
 #if defined(__x86_64__)

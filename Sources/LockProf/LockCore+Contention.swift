@@ -12,11 +12,13 @@ import Synchronization
 
 extension LockCore {
     /// Times this hold (1 in 64 acquisitions) while recording. Its release, which tests
-    /// `holdStart` whenever the acquisition was made while recording, accounts it.
+    /// `holdStart` whenever the acquisition was made while recording, accounts it. A lock that has
+    /// a side block (it waited before) also times the holder's CPU (LockCore+HolderCPU.swift).
     @usableFromInline @inline(never)
     func startSampledHold() {
         guard lockprof_is_recording() != 0 else { return }
         slots[LockSlot.holdStart].store(max(lockprof_now_ns(), 1), ordering: .relaxed)
+        if let side = existingSideSlots { startHolderCPUClock(side) }
     }
 
     /// Waits for the lock; returns false when `timeoutNanoseconds` (≥ 0) passed first.
@@ -130,7 +132,10 @@ extension LockCore {
         guard recording else { return }
         let now = lockprof_now_ns()
         // The word says this hold is timed (it began with a wait while recording).
-        if mode == .exclusive { slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed) }
+        if mode == .exclusive {
+            slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
+            startHolderCPUClock(side)
+        }
         accountWait(since: waitStart, to: now, waiterStack: waiterStack, holderStack: holderStack, timedOut: false, mode: mode)
     }
 
@@ -189,8 +194,9 @@ extension LockCore {
 
     /// While recording, accounts a release by a holder whose hold began at `holdStart` (0: not
     /// timed): a blocking hold with the holder's stack and a `release` event when threads sleep
-    /// on the lock, else a sampled hold when it was timed. Returns the holder's stack hash for the
-    /// next waiter to blame (0 when none). Called by the releasing holder, before releasing.
+    /// on the lock, else a sampled hold when it was timed; and the holder's CPU time over the
+    /// hold when its start read it (LockCore+HolderCPU.swift). Returns the holder's stack hash
+    /// for the next waiter to blame (0 when none). Called by the releasing holder, before releasing.
     func accountRelease(holdStart: UInt64, mode: HoldMode = .exclusive) -> UInt64 {
         /// Holders of the shared modes release concurrently: their counts need atomic adds.
         func count(_ value: UInt64, to counter: LockCounter) {
@@ -198,9 +204,20 @@ extension LockCore {
         }
         var holderStack: UInt64 = 0
         let sleeping = hasSleepers
+        // Taken at every release of a timed hold, counted or not: no later hold reads it.
+        let holderCPUStart = holdStart != 0 && mode == .exclusive ? takeHolderCPUStart() : 0
         if sleeping || holdStart != 0, let session = Recorder.recordingSession() {
             defer { markTouched() }  // after the counts below
+            // The CPU clock first: its interval then lies inside the wall clock's.
+            let holderCPU = LockCore.holderCPUNanoseconds(
+                from: holderCPUStart, to: holderCPUStart != 0 ? lockprof_thread_cpu_ns() : 0)
             let now = lockprof_now_ns()
+            /// Counts a hold of `hold` ns measured from its start, with its CPU time if that was read.
+            func countHolderCPU(hold: UInt64) {
+                guard let holderCPU else { return }
+                count(hold, to: .cpuMeasuredHoldNanoseconds)
+                count(holderCPU, to: .holderCPUNanoseconds)
+            }
             if sleeping {
                 var measuredFromAcquisition = holdStart != 0
                 var begin = holdStart
@@ -218,6 +235,7 @@ extension LockCore {
                 let hold = WaitClock.elapsed(from: begin, to: now)
                 count(1, to: .blockingHolds)
                 count(hold, to: .blockingHoldNanoseconds)
+                if measuredFromAcquisition { countHolderCPU(hold: hold) }
                 // Those still asleep wait on the next holder from now.
                 sideSlots[SideSlot.firstWaiterArrival].store(now, ordering: .relaxed)
                 holderStack = Recorder.captureStack(at: now)
@@ -227,8 +245,10 @@ extension LockCore {
             } else if holdStart >= session.start {
                 // A timed hold that made nobody wait: a sample for the hold-time estimate (only
                 // when it began in this session: an older start would lengthen the sample).
+                let hold = WaitClock.elapsed(from: holdStart, to: now)
                 count(1, to: .sampledHolds)
-                count(WaitClock.elapsed(from: holdStart, to: now), to: .sampledHoldNanoseconds)
+                count(hold, to: .sampledHoldNanoseconds)
+                countHolderCPU(hold: hold)
             }
         }
         return holderStack

@@ -27,7 +27,9 @@ import Synchronization
 //   prefix: they are "plain increments under the lock itself", yet a concurrent snapshot reads
 //   them without a data race):
 //     acquisitions, contendedAcquisitions, sampledHolds, sampledHoldNanoseconds, blockingHolds,
-//     blockingHoldNanoseconds, reentries, holdStart, holderStack, owner (debug builds only)
+//     blockingHoldNanoseconds, reentries, holdStart, holderStack, owner (debug builds only),
+//     cpuMeasuredHoldNanoseconds, holderCPUNanoseconds and the side block's holdStartCPU and
+//     holdStartThread (LockCore+HolderCPU.swift)
 //   updated with relaxed read-modify-writes, because some of their writers do not hold the lock
 //   (a timed-out waiter gives up without it, yet its wait counts), or hold it together with
 //   others (readers, permits: see `HoldMode`, which also decides how the counters above are

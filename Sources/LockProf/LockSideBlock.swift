@@ -4,9 +4,9 @@ import Synchronization
 // MARK: - The side block
 //
 // What a lock that never waits never writes: the contended path's own slots (`firstWaiterArrival`,
-// `holderStack`), every counter of the schema that is not in the lock's block (LockSlot.of
-// returns nil for it) and the 64-bucket wait histogram: 83 UInt64 slots, 664 bytes, allocated
-// on first need. How each slot is written: LockCore+CounterBlock.swift.
+// `holderStack`, `holdStartCPU`, `holdStartThread`), every counter of the schema that is not in
+// the lock's block (LockSlot.of returns nil for it) and the 64-bucket wait histogram: 87 UInt64
+// slots, 696 bytes, allocated on first need. How each slot is written: LockCore+CounterBlock.swift.
 //
 // Publication: the block's address is the lock block's `side` slot, 0 until then. A thread that
 // needs it and reads 0 allocates a zeroed block and compare-exchanges it in, 0 → address
@@ -22,8 +22,13 @@ enum SideSlot {
     static let firstWaiterArrival = 0
     /// The stack hash the last blocking release published for the next waiter.
     static let holderStack = 1
+    /// The holder's CPU clock when the current timed hold began, 0 when not read
+    /// (LockCore+HolderCPU.swift).
+    static let holdStartCPU = 2
+    /// The thread token of the holder that read `holdStartCPU`.
+    static let holdStartThread = 3
     /// The contended path's own slots, before the counters.
-    static let runtimeSlots = 2
+    static let runtimeSlots = 4
 
     /// The slot of `counter`, one of those kept here (``LockSlot/of(_:)`` returns nil for it);
     /// the slots of the counters kept in the lock's block stay unused.

@@ -52,6 +52,14 @@ public enum LockCounter: Int, CaseIterable, Sendable {
     case signals
     /// Conditions: `broadcast()` calls.
     case broadcasts
+    /// Total duration of the timed holds whose holder's CPU time was measured too (while
+    /// recording; exclusive holds, sampled or begun by a wait, of a lock that had waited before:
+    /// the runtime's LockCore+HolderCPU.swift says which). Over
+    /// ``holderCPUNanoseconds``, the share of hold time the holder spent running.
+    case cpuMeasuredHoldNanoseconds
+    /// CPU time the holders spent running during the holds of ``cpuMeasuredHoldNanoseconds``,
+    /// from each holder thread's CPU clock.
+    case holderCPUNanoseconds
 
     /// The first counter written after the wait histogram in a `lockStatistics` record: this one
     /// and those after it were appended to the format for the lock family, and read as 0 from a
@@ -136,4 +144,11 @@ extension LockCounters {
     public var signals: UInt64 { get { self[.signals] } set { self[.signals] = newValue } }
     /// ``LockCounter/broadcasts``.
     public var broadcasts: UInt64 { get { self[.broadcasts] } set { self[.broadcasts] = newValue } }
+    /// ``LockCounter/cpuMeasuredHoldNanoseconds``.
+    public var cpuMeasuredHoldNanoseconds: UInt64 {
+        get { self[.cpuMeasuredHoldNanoseconds] }
+        set { self[.cpuMeasuredHoldNanoseconds] = newValue }
+    }
+    /// ``LockCounter/holderCPUNanoseconds``.
+    public var holderCPUNanoseconds: UInt64 { get { self[.holderCPUNanoseconds] } set { self[.holderCPUNanoseconds] = newValue } }
 }

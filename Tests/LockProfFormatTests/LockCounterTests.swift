@@ -19,7 +19,7 @@ import Testing
         ]
         let appended: [LockCounter] = [
             .reentries, .sharedAcquisitions, .sharedContendedAcquisitions, .sharedWaitNanoseconds,
-            .conditionWaitNanoseconds, .signals, .broadcasts,
+            .conditionWaitNanoseconds, .signals, .broadcasts, .cpuMeasuredHoldNanoseconds, .holderCPUNanoseconds,
         ]
         #expect(documented + appended == LockCounter.allCases)
         let counters = Self.distinctCounters()

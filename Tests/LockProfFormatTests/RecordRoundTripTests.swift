@@ -40,14 +40,7 @@ import Testing
     @Test func statisticsWrittenBeforeTheLockFamilyFieldsReadWithThoseFieldsZero() throws {
         // The body of a lockStatistics record as the first version of the writer laid it out:
         // lock id, ten counters, bucket count and buckets, nothing after.
-        var body = ByteSink()
-        for value: UInt64 in [4, 100, 2, 0, 0, 500, 300, 1, 10, 2, 400, 1, 2] { body.varint(value) }
-        var payload = ByteSink()
-        payload.byte(RecordTag.lockStatistics.rawValue)
-        payload.varint(UInt64(body.bytes.count))
-        payload.bytes += body.bytes
-        let (records, summary) = try readBack(
-            TraceFileLayout.fileHeader() + Self.frame(payload: payload.bytes, sequence: 0, records: 1))
+        let (records, summary) = try Self.readStatisticsBody([4, 100, 2, 0, 0, 500, 300, 1, 10, 2, 400, 1, 2])
         #expect(summary.damage.isEmpty)
         #expect(
             records == [
@@ -59,6 +52,33 @@ import Testing
             ])
     }
 
+    @Test func theHolderCPUFieldsSurviveTheRecord() throws {
+        var record = LockStatisticsRecord(lockID: 6, acquisitions: 40, contendedAcquisitions: 9, sampledHolds: 3)
+        record.cpuMeasuredHoldNanoseconds = 45_000_000
+        record.holderCPUNanoseconds = 43_200_000
+        let (records, summary) = try readBack(traceBytes([[.lockStatistics(record)]]))
+        #expect(summary.damage.isEmpty)
+        #expect(records == [.lockStatistics(record)])
+        guard case .lockStatistics(let read) = records.first else { return }
+        #expect(read.cpuMeasuredHoldNanoseconds == 45_000_000)
+        #expect(read.holderCPUNanoseconds == 43_200_000)
+    }
+
+    @Test func statisticsWrittenBeforeTheHolderCPUFieldsReadWithThoseFieldsZero() throws {
+        // A lockStatistics body as the writer laid it out before the holder's CPU time: lock id,
+        // ten counters, bucket count and buckets, the seven lock-family fields, nothing after.
+        let (records, summary) = try Self.readStatisticsBody(
+            [4, 100, 2, 0, 0, 500, 300, 1, 10, 2, 400, 1, 2, 5, 0, 0, 0, 0, 0, 0])
+        #expect(summary.damage.isEmpty)
+        var expected = LockStatisticsRecord(
+            lockID: 4, acquisitions: 100, contendedAcquisitions: 2, waitNanoseconds: 500, maximumWaitNanoseconds: 300,
+            waitHistogram: [2], sampledHolds: 1, sampledHoldNanoseconds: 10, blockingHolds: 2, blockingHoldNanoseconds: 400)
+        expected.reentries = 5
+        #expect(records == [.lockStatistics(expected)])
+        guard case .lockStatistics(let read) = records.first else { return }
+        #expect(read.cpuMeasuredHoldNanoseconds == 0 && read.holderCPUNanoseconds == 0)
+    }
+
     @Test func crc32cMatchesTheStandardCheckValue() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
         let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
@@ -68,6 +88,18 @@ import Testing
     }
 
     /// Frames a hand-made payload the way ``ChunkEncoder`` does.
+    /// Reads a one-chunk trace holding one `lockStatistics` record whose body is `values`, as
+    /// varints: what an older writer laid out.
+    static func readStatisticsBody(_ values: [UInt64]) throws -> (records: [TraceRecord], summary: TraceReadSummary) {
+        var body = ByteSink()
+        for value in values { body.varint(value) }
+        var payload = ByteSink()
+        payload.byte(RecordTag.lockStatistics.rawValue)
+        payload.varint(UInt64(body.bytes.count))
+        payload.bytes += body.bytes
+        return try readBack(TraceFileLayout.fileHeader() + frame(payload: payload.bytes, sequence: 0, records: 1))
+    }
+
     static func frame(payload: [UInt8], sequence: UInt64, records: UInt32) -> [UInt8] {
         var header = ByteSink()
         header.bytes += TraceFileLayout.chunkMagic

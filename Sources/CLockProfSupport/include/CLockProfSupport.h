@@ -1,5 +1,5 @@
 // The only C in lockprof: what Swift cannot reach directly or cheaply.
-// Clock (rdtsc or CLOCK_MONOTONIC), thread ids and names, a thread-local slot with an exit hook,
+// Clock (rdtsc or CLOCK_MONOTONIC; the thread CPU clock), thread ids and names, a thread-local slot with an exit hook,
 // stack capture (a frame-pointer walk that follows Swift async contexts), module lookup
 // (dladdr1), futex, process identity.
 #ifndef CLOCKPROF_SUPPORT_H
@@ -37,6 +37,12 @@ uint64_t lockprof_monotonic_ns(void);
 
 /// CLOCK_REALTIME in nanoseconds since the Unix epoch.
 uint64_t lockprof_wall_ns(void);
+
+/// CPU time the calling thread has run (CLOCK_THREAD_CPUTIME_ID) in nanoseconds, never 0; 0 when
+/// the clock cannot be read. A system call on Linux (the vDSO serves only the wall clocks), so it
+/// is read only at both ends of holds that are timed anyway, never on the uncontended path
+/// (LockCore+HolderCPU.swift).
+uint64_t lockprof_thread_cpu_ns(void);
 
 /// For tests only: moves the TSC clock by `nanoseconds` (negative: back), as a TSC that lags on
 /// another core makes it seem to step back. Returns 0 (and does nothing) when the TSC is not in use.

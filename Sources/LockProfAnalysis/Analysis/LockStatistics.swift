@@ -1,7 +1,7 @@
 import LockProfFormat
 
 /// Builds the report of one lock from its process's trace: counters, percentiles, hold estimate,
-/// wait fraction, flag and stacks.
+/// the holder's share on the CPU, wait fraction, flag and stacks.
 package enum LockStatistics {
     /// The report of lock `lockID` of `trace`.
     ///
@@ -71,6 +71,9 @@ package enum LockStatistics {
         report.poolBlockedNanoseconds = pool.waitNanoseconds
         report.poolBlockedWaits = pool.count
         addKindStatistics(to: &report, counters: counters)
+        report.holderOnCPU = counters.flatMap {
+            HolderOnCPU.share(cpuNanoseconds: $0.holderCPUNanoseconds, holdNanoseconds: $0.cpuMeasuredHoldNanoseconds)
+        }
         return report
     }
 

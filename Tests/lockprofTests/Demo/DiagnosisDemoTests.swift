@@ -14,16 +14,19 @@ import Testing
         return Dictionary(uniqueKeysWithValues: locks.compactMap { lock in (lock["name"] as? String).map { ($0, lock) } })
     }
 
-    @Test func sleepingUnderTheAccountLockIsALongHoldInWithdraw() throws {
+    @Test func sleepingUnderTheAccountLockIsBlockingUnderLockInWithdraw() throws {
         let account = try #require(try demoReport("bank-account")["demo.account"])
         #expect(account["flagged"] as? Bool == true)
         let diagnosis = try #require(account["diagnosis"] as? [String: Any])
-        // The holder's CPU time is not in the trace yet, so computing and sleeping cannot be told apart.
-        #expect(diagnosis["pattern"] as? String == "long-hold")
+        // The holder sleeps (its simulated I/O) under the lock: off the CPU, as its CPU clock says.
+        #expect(diagnosis["pattern"] as? String == "blocking-under-lock")
         #expect((diagnosis["holder_frame"] as? String)?.hasPrefix("BankAccount.withdraw") == true)
         let evidence = try #require(diagnosis["evidence"] as? [String])
         #expect(evidence.contains("holds ≥ 100 µs"))
-        #expect(account["holder_on_cpu"] is NSNull)
+        #expect(evidence.contains("holder on CPU < 50%"))
+        let onCPU = try #require(account["holder_on_cpu"] as? Double)
+        #expect(onCPU < 0.3)
+        #expect(diagnosis["holder_on_cpu"] as? Double == onCPU)
     }
 
     @Test func theSemaphorePoolHasItsPermitsSaturated() throws {

@@ -43,7 +43,10 @@ package enum Diagnoser {
         if hold >= longHoldNanoseconds {
             let long = "holds ≥ \(ReportFormatting.duration(nanoseconds: longHoldNanoseconds))"
             guard let onCPU = figures.holderOnCPU else { return result(.longHold, [long, "holder CPU time not recorded"]) }
-            return result(onCPU >= onCPUShare ? .longCriticalSection : .blockingUnderLock, [long])
+            let limit = ReportFormatting.percent(onCPUShare)
+            return onCPU >= onCPUShare
+                ? result(.longCriticalSection, [long, "holder on CPU ≥ \(limit)"])
+                : result(.blockingUnderLock, [long, "holder on CPU < \(limit)"])
         }
         let threads = "\(figures.threads) threads in the process"
         let short = "holds under \(ReportFormatting.duration(nanoseconds: longHoldNanoseconds))"

@@ -42,11 +42,14 @@ import Testing
         #expect(diagnosis.pattern == .longCriticalSection)
         #expect(diagnosis.holderOnCPU == 0.95)
         #expect(diagnosis.evidence.contains("holder on CPU 95% of the hold"))
+        #expect(diagnosis.evidence.contains("holder on CPU ≥ 50%"), "\(diagnosis.evidence)")
     }
 
     @Test func longHoldsOffTheCPUAreBlockingUnderTheLock() throws {
         let diagnosis = try #require(Diagnoser.diagnose(figures(wait: 600 * 3_000_000, hold: 2_000_000, onCPU: 0.02)))
         #expect(diagnosis.pattern == .blockingUnderLock)
+        #expect(diagnosis.evidence.contains("holder on CPU 2% of the hold"), "\(diagnosis.evidence)")
+        #expect(diagnosis.evidence.contains("holder on CPU < 50%"), "\(diagnosis.evidence)")
     }
 
     @Test func longHoldsWithoutCPUTimeAreALongHold() throws {
