@@ -58,8 +58,8 @@ final class LockRegistry: Sendable {
     /// A shard's numbers before they start again: ids stay `UInt32`.
     static let numbersPerShard: UInt64 = 1 << (32 - UInt64(shardBits))
     /// Unpinned dead locks a shard keeps one entry each for between two checkpoints; the next
-    /// ones are folded by site (the type's documentation). 8192 × 8 shards = 65 536 entries,
-    /// about 10 MB. Changed only by tests, between sessions.
+    /// ones are folded by site (the type's documentation): 8192 × 8 shards = 65 536 entries.
+    /// Changed only by tests, between sessions.
     static let retiredLimit = Atomic<Int>(8192)
     /// Fold entries of a shard keyed by given name as well as site; beyond it, by site only.
     static let foldedNamesLimit = 1024

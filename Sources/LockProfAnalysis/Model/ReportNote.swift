@@ -80,7 +80,8 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
         case .tooManyInversions(let shown):
             "the lock-order graph has more cycles than the \(shown) listed"
         case .foldedDeadLocks(let locks, let entries):
-            "\(locks) lock(s) died faster than the recorder wrote them and were folded into \(entries) entr(y/ies), "
+            "\(locks) lock(s) died faster than the recorder wrote them and were folded into \(entries) "
+                + (entries == 1 ? "entry" : "entries") + ", "
                 + "one per creation site: totals per site are exact, those locks' own figures are not shown"
         }
     }
