@@ -84,6 +84,11 @@ final class LockCore: @unchecked Sendable {
     let identity: LockIdentity
     /// `identity.lockID`, for the inlined lock-order bookkeeping.
     @usableFromInline let lockID: UInt32
+    /// Whether the trace may know this lock by its id (read for a session's baseline, a
+    /// checkpoint, a snapshot or an event's `lock` record): then it never has its final counters
+    /// folded with other dead locks of its site (LockRegistry.swift, "Dead locks"). Read and
+    /// written only under its registry shard's mutex.
+    var pinned = false
 
     /// - Parameter initialWord: the word's first value: 0 (free) for a mutex; the permit count
     ///   for a semaphore, which uses the word as its counter.

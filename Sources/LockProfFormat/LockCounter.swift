@@ -106,6 +106,21 @@ public struct LockCounters: Equatable, Sendable {
         }
         return delta
     }
+
+    /// These counters plus those of another lock: what two locks counted together (the dead
+    /// locks of one creation site folded into one entry, LockRegistry.swift). The maximum wait is
+    /// the larger one (``LockCounter/isMaximum``), every other counter and bucket the sum.
+    public func merged(with other: LockCounters) -> LockCounters {
+        var sum = LockCounters()
+        for counter in LockCounter.allCases {
+            sum[counter] = counter.isMaximum ? Swift.max(self[counter], other[counter]) : self[counter] &+ other[counter]
+        }
+        sum.waitHistogram = (0..<Swift.max(waitHistogram.count, other.waitHistogram.count)).map { bucket in
+            (bucket < waitHistogram.count ? waitHistogram[bucket] : 0)
+                &+ (bucket < other.waitHistogram.count ? other.waitHistogram[bucket] : 0)
+        }
+        return sum
+    }
 }
 
 // Each counter by name (documented at its ``LockCounter`` case).

@@ -18,6 +18,7 @@ enum RecordTag: UInt8 {
     case lockOrder = 13
     case deadlock = 14
     case stall = 15
+    case foldedLocks = 16
 }
 
 /// Event times inside one chunk are written as zigzag deltas from the previous event time of the
@@ -97,6 +98,7 @@ extension TraceRecord {
         case .lockOrder: .lockOrder
         case .deadlock: .deadlock
         case .stall: .stall
+        case .foldedLocks: .foldedLocks
         }
     }
 
@@ -168,6 +170,9 @@ extension TraceRecord {
             r.encodeBody(into: &sink)
         case .stall(let r):
             r.encodeBody(into: &sink)
+        case .foldedLocks(let r):
+            sink.varint(r.lockID)
+            sink.varint(r.foldedLocks)
         }
     }
 
@@ -244,6 +249,8 @@ extension TraceRecord {
             return .deadlock(try DeadlockRecord.decodeBody(from: &source))
         case .stall:
             return .stall(try StallRecord.decodeBody(from: &source))
+        case .foldedLocks:
+            return .foldedLocks(FoldedLocksRecord(lockID: try source.varint32(), foldedLocks: try source.varint()))
         }
     }
 }

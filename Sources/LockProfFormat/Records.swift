@@ -39,6 +39,9 @@ public enum TraceRecord: Equatable, Sendable {
     case deadlock(DeadlockRecord)
     /// A thread stuck in one wait longer than the stall limit, in no cycle (``StallRecord``).
     case stall(StallRecord)
+    /// Locks of one creation site that died while the collector fell behind, folded into the
+    /// entry of lock ``FoldedLocksRecord/lockID``; cumulative, the latest one wins.
+    case foldedLocks(FoldedLocksRecord)
 }
 
 /// The kind of synchronization primitive a lock is. Raw values are part of the trace format.
@@ -329,6 +332,24 @@ public struct DropRecord: Equatable, Sendable {
     public init(threadID: UInt32, droppedEvents: UInt64) {
         self.threadID = threadID
         self.droppedEvents = droppedEvents
+    }
+}
+
+/// How many dead locks the entry of one lock stands for: the runtime folds the final counters of
+/// locks of one creation site (name and kind) that die faster than the collector writes them
+/// into one entry, whose `lock` record is that of the first of them and whose `lockStatistics`
+/// are their sum (docs/design.md, "Dead locks"). Totals per site stay exact; the folded locks'
+/// own ids are gone. Cumulative since recording started.
+public struct FoldedLocksRecord: Equatable, Sendable {
+    /// The lock whose `lock` and `lockStatistics` records stand for the folded locks.
+    public var lockID: UInt32
+    /// Dead locks folded into it since recording started (itself included).
+    public var foldedLocks: UInt64
+
+    /// A record of these fields.
+    public init(lockID: UInt32, foldedLocks: UInt64) {
+        self.lockID = lockID
+        self.foldedLocks = foldedLocks
     }
 }
 

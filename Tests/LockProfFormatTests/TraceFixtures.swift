@@ -54,6 +54,7 @@ let everyKindOfRecord: [TraceRecord] = [
         StallRecord(
             timeNanoseconds: 5_050_000_000,
             waiter: .init(threadID: 3, waitsForLockID: 7, heldLockIDs: [8], waitNanoseconds: 10_000_000_001, stackID: 3))),
+    .foldedLocks(FoldedLocksRecord(lockID: 7, foldedLocks: 300_000)),
     .drops(DropRecord(threadID: 1, droppedEvents: 17)),
     .checkpoint(CheckpointRecord(timeNanoseconds: 5_100_000_000)),
     .end(EndRecord(timeNanoseconds: 6_000_000_000)),

@@ -119,8 +119,15 @@ let package = Package(
         // Issue 18's table: a million per-object locks of each kind, one process per variant.
         .executableTarget(
             name: "MillionLocks",
-            dependencies: [.product(name: "LockProf", package: "lockprof")],
+            dependencies: ["BenchmarkSupport", .product(name: "LockProf", package: "lockprof")],
             path: "Sources/MillionLocks"
+        ),
+        // Issue 14: threads creating and destroying locks nonstop while recording; the resident
+        // set over time and its peak (the registry's dead locks stay bounded).
+        .executableTarget(
+            name: "DeadLockChurn",
+            dependencies: ["BenchmarkSupport", .product(name: "LockProf", package: "lockprof")],
+            path: "Sources/DeadLockChurn"
         ),
         // Run by tools/peers: the hammer as a plain program, natively and under Valgrind.
         .executableTarget(

@@ -26,6 +26,28 @@ import Synchronization
 /// deinitialized removes itself (under its shard's mutex) before its memory is freed, and
 /// readers hold that mutex while reading, so no reader sees freed memory and none retains a
 /// dying object.
+///
+/// Dead locks (issue 14): while a session records, a lock that dies touched leaves its final
+/// counters in its shard for the collector's next checkpoint. The thread destroying it appends
+/// them under the shard's mutex; the checkpoint takes them all under the same mutex. A collector
+/// starved of CPU by threads that create and destroy locks nonstop would let that list grow
+/// without bound, so it is bounded where it grows, by the destroying thread:
+/// - A lock the trace may already know by its id is *pinned* (``LockCore/pinned``, set under the
+///   shard's mutex by the session's baseline read, a checkpoint, a snapshot, or the collector
+///   looking up its identity for an event): its counts are in, or were subtracted as, a record
+///   of its own id, so its final counters must replace them under that id. It always gets an
+///   entry of its own. Such entries are bounded by the locks that were live at one of those
+///   reads — locks the registry held anyway.
+/// - Any other dead lock gets an entry of its own while fewer than ``retiredLimit`` unpinned ones
+///   wait in the shard; after that its counters are added to the shard's entry for its creation
+///   site, name and kind (``FoldedDeadLocks``), which the next checkpoint writes as one lock's
+///   counters and a `foldedLocks` record saying how many locks it stands for. An unpinned lock
+///   was created after the baseline read and never written, so its counters are all the
+///   session's and counted nowhere else: totals per site stay exact, only those locks' own ids
+///   are gone (their events, if any, name an id the trace never defines).
+/// Between two checkpoints a shard therefore holds at most ``retiredLimit`` unpinned entries,
+/// ``foldedNamesLimit`` named fold entries plus one per creation site and kind, and the pinned
+/// ones. Nothing is dropped.
 final class LockRegistry: Sendable {
     static let shared = LockRegistry()
 
@@ -35,6 +57,25 @@ final class LockRegistry: Sendable {
     static let shardBits = 3
     /// A shard's numbers before they start again: ids stay `UInt32`.
     static let numbersPerShard: UInt64 = 1 << (32 - UInt64(shardBits))
+    /// Unpinned dead locks a shard keeps one entry each for between two checkpoints; the next
+    /// ones are folded by site (the type's documentation): 8192 × 8 shards = 65 536 entries.
+    /// Changed only by tests, between sessions.
+    static let retiredLimit = Atomic<Int>(8192)
+    /// Fold entries of a shard keyed by given name as well as site; beyond it, by site only.
+    static let foldedNamesLimit = 1024
+    /// The most unpinned dead-lock entries and fold entries one shard held at once since the
+    /// counters were last reset: what tests check against the bound (``resetRetiredHighWater()``).
+    static let retiredHighWater = Atomic<Int>(0)
+    static let foldedHighWater = Atomic<Int>(0)
+    /// Dead locks folded since the counters were last reset.
+    static let foldedLockCount = Atomic<Int>(0)
+
+    /// Zeroes ``retiredHighWater``, ``foldedHighWater`` and ``foldedLockCount``.
+    static func resetRetiredHighWater() {
+        retiredHighWater.store(0, ordering: .relaxed)
+        foldedHighWater.store(0, ordering: .relaxed)
+        foldedLockCount.store(0, ordering: .relaxed)
+    }
 
     private struct Shard {
         /// The live locks, by number (`id >> shardBits`).
@@ -42,7 +83,37 @@ final class LockRegistry: Sendable {
         /// Final counters of locks that died while a session was recording, counted since the
         /// last checkpoint (touched), until the next checkpoint has written them to the trace.
         var retired: [(LockIdentity, LockCounters)] = []
+        /// Entries of `retired` of unpinned locks: at most ``retiredLimit``.
+        var unpinnedRetired = 0
+        /// Dead unpinned locks beyond ``retiredLimit``, by site, until the next checkpoint.
+        var folded: [FoldedDeadLocks.Site: FoldedDeadLocks] = [:]
         var sessionActive = false
+        /// Set once the session's baseline read has pinned the shard's live locks: before, an
+        /// unpinned lock may still have a baseline, and is never folded.
+        var foldingAllowed = false
+
+        /// Keeps the final `counters` of dead lock `core` (the registry's "Dead locks").
+        mutating func retire(_ core: LockCore, counters: LockCounters) {
+            if core.pinned || !foldingAllowed || unpinnedRetired < LockRegistry.retiredLimit.load(ordering: .relaxed) {
+                retired.append((core.identity, counters))
+                if !core.pinned {
+                    unpinnedRetired += 1
+                    _ = LockRegistry.retiredHighWater.max(unpinnedRetired, ordering: .relaxed)
+                }
+                return
+            }
+            let named = FoldedDeadLocks(identity: core.identity, counters: counters, keepingName: true)
+            if let index = folded.index(forKey: named.site) {
+                folded.values[index].add(named)
+            } else if folded.count < LockRegistry.foldedNamesLimit || named.identity.givenName == nil {
+                folded[named.site] = named
+            } else {
+                let bySite = FoldedDeadLocks(identity: core.identity, counters: counters, keepingName: false)
+                if let index = folded.index(forKey: bySite.site) { folded.values[index].add(bySite) } else { folded[bySite.site] = bySite }
+            }
+            _ = LockRegistry.foldedLockCount.wrappingAdd(1, ordering: .relaxed)
+            _ = LockRegistry.foldedHighWater.max(folded.count, ordering: .relaxed)
+        }
     }
 
     private let shards: [RegistryLock<Shard>]
@@ -98,7 +169,7 @@ final class LockRegistry: Sendable {
         shard(of: core.lockID).withLock { shard in
             guard shard.live.remove(at: Self.number(of: core.lockID)) else { return }
             if shard.sessionActive, LockCore.touched(core.word).pointee.load(ordering: .acquiring) != 0 {
-                shard.retired.append((core.identity, LockCounters(core.slots, side: core.existingSideSlots)))
+                shard.retire(core, counters: LockCounters(core.slots, side: core.existingSideSlots))
             }
         }
     }
@@ -109,8 +180,13 @@ final class LockRegistry: Sendable {
     /// locks makes a thread creating or destroying a lock wait for one chunk's reading at most,
     /// not for the whole shard's. A lock created or destroyed between two chunks is read or not,
     /// as if the read had happened a moment earlier or later. One that died after its chunk was
-    /// read is then also among the retired: its final counters replace what was read live.
-    func counters() -> [(LockIdentity, LockCounters)] {
+    /// read is then also among the retired: its final counters replace what was read live. Every
+    /// lock read is pinned (the type's "Dead locks"): one read live is never also folded into a
+    /// site's entry, which this read returns too, under its first lock's identity.
+    ///
+    /// `startingSession`: this is the session's baseline read; once it has read a shard, the
+    /// shard may fold its dead unpinned locks (none of them is in the baselines).
+    func counters(startingSession: Bool = false) -> [(LockIdentity, LockCounters)] {
         var result: [(LockIdentity, LockCounters)] = []
         for shard in shards {
             let shardStart = result.count
@@ -118,10 +194,16 @@ final class LockRegistry: Sendable {
             while shard.withLock({ shard -> Bool in
                 guard chunk < shard.live.chunkCount else {
                     Self.append(shard.retired, replacingLiveReadsFrom: shardStart, in: &result)
+                    result += shard.folded.values.map { ($0.identity, $0.counters) }
+                    if startingSession { shard.foldingAllowed = shard.sessionActive }
                     return false
                 }
                 shard.live.forEach(inChunk: chunk) { core in
-                    result.append(core._withUnsafeGuaranteedRef { ($0.identity, LockCounters($0.slots, side: $0.existingSideSlots)) })
+                    result.append(
+                        core._withUnsafeGuaranteedRef {
+                            $0.pinned = true
+                            return ($0.identity, LockCounters($0.slots, side: $0.existingSideSlots))
+                        })
                 }
                 return true
             }) {
@@ -146,8 +228,9 @@ final class LockRegistry: Sendable {
     }
 
     /// For a checkpoint, in batches: the counters of every live lock touched since the last
-    /// checkpoint (its touched word is cleared, LockCore+CounterBlock.swift), and the final
-    /// counters of the locks that died touched since then. `body` gets one batch at a time —
+    /// checkpoint (its touched word is cleared, LockCore+CounterBlock.swift; it is pinned), and
+    /// the final counters of the locks that died touched since then, one by one and folded by
+    /// site (the type's "Dead locks"). `body` gets one batch at a time —
     /// the touched locks of one ``LockTable`` chunk (at most 4096), or one shard's dead locks —
     /// and runs with no mutex held: a shard's mutex is held for one chunk at a time, so threads
     /// creating and destroying locks wait for one chunk's reading at most, not for the trace to be
@@ -156,7 +239,9 @@ final class LockRegistry: Sendable {
     /// live locks, not as its whole history. A lock nobody counted costs one load here and
     /// nothing in the trace.
     func forEachCheckpointBatch(
-        _ body: (_ live: [(LockIdentity, LockCounters)], _ retired: [(LockIdentity, LockCounters)]) -> Void
+        _ body: (
+            _ live: [(LockIdentity, LockCounters)], _ retired: [(LockIdentity, LockCounters)], _ folded: [FoldedDeadLocks]
+        ) -> Void
     ) {
         for shard in shards {
             var chunk = 0
@@ -170,27 +255,37 @@ final class LockRegistry: Sendable {
                             guard touched.pointee.load(ordering: .relaxed) != 0,
                                 touched.pointee.exchange(0, ordering: .acquiring) != 0
                             else { return }
+                            core.pinned = true
                             batch.append((core.identity, LockCounters(core.slots, side: core.existingSideSlots)))
                         }
                     }
                     return (batch, true)
                 }
                 guard more else { break }
-                if !batch.isEmpty { body(batch, []) }
+                if !batch.isEmpty { body(batch, [], []) }
                 chunk += 1
             }
-            let retired = shard.withLock { shard in
-                defer { shard.retired.removeAll() }
-                return shard.retired
+            let (retired, folded) = shard.withLock { shard in
+                defer {
+                    shard.retired.removeAll()
+                    shard.folded.removeAll()
+                    shard.unpinnedRetired = 0
+                }
+                return (shard.retired, Array(shard.folded.values))
             }
-            if !retired.isEmpty { body([], retired) }
+            if !retired.isEmpty || !folded.isEmpty { body([], retired, folded) }
         }
     }
 
-    /// The identity of a live lock, or of one retired during the session.
-    func identity(of lockID: UInt32) -> LockIdentity? {
+    /// The identity of a live lock, or of one retired during the session (not of a folded one).
+    /// `pinning`: the collector is writing the lock's `lock` record, so the lock must keep an
+    /// entry of its own when it dies (the type's "Dead locks").
+    func identity(of lockID: UInt32, pinning: Bool = false) -> LockIdentity? {
         shard(of: lockID).withLock { shard in
-            shard.live[Self.number(of: lockID)]?._withUnsafeGuaranteedRef { $0.identity }
+            shard.live[Self.number(of: lockID)]?._withUnsafeGuaranteedRef {
+                if pinning { $0.pinned = true }
+                return $0.identity
+            }
                 ?? shard.retired.first { $0.0.lockID == lockID }?.0
         }
     }
@@ -244,7 +339,12 @@ final class LockRegistry: Sendable {
         for shard in shards {
             shard.withLock { shard in
                 shard.sessionActive = active
-                if !active { shard.retired.removeAll() }
+                shard.foldingAllowed = false
+                if !active {
+                    shard.retired.removeAll()
+                    shard.folded.removeAll()
+                    shard.unpinnedRetired = 0
+                }
             }
         }
     }

@@ -28,6 +28,13 @@ struct LockTable: @unchecked Sendable {
     mutating func insert(_ core: Unmanaged<LockCore>, at number: Int) {
         let chunk = number >> Self.chunkBits
         if chunk >= chunks.count {
+            // The chunk numbers were handed out in stops being the last: freed now if its locks
+            // all died (``remove(at:)`` kept it), or a program creating and destroying locks one
+            // at a time would keep every chunk it went through, 8 bytes per lock ever created.
+            if let last = chunks.indices.last, liveInChunk[last] == 0, let entries = chunks[last] {
+                entries.deallocate()
+                chunks[last] = nil
+            }
             chunks += repeatElement(nil, count: chunk + 1 - chunks.count)
             liveInChunk += repeatElement(0, count: chunk + 1 - liveInChunk.count)
         }
@@ -63,6 +70,9 @@ struct LockTable: @unchecked Sendable {
 
     /// Chunks in the directory (live or freed): ``forEach(inChunk:_:)`` takes 0 up to this.
     var chunkCount: Int { chunks.count }
+
+    /// Chunks allocated now: what the table's memory follows (tests check it stays bounded).
+    var allocatedChunkCount: Int { chunks.count { $0 != nil } }
 
     /// Calls `body` with every live lock, in number order.
     func forEach(_ body: (Unmanaged<LockCore>) -> Void) {

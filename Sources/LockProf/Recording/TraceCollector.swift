@@ -31,6 +31,9 @@ final class TraceCollector {
     /// Lock-order pairs written, `held << 32 | acquired`.
     private var writtenLockOrders: Set<UInt64> = []
     private var dropBaselines: [UInt32: UInt64] = [:]
+    /// Dead locks the registry folded by site, summed over the session: each checkpoint adds the
+    /// new ones and rewrites the totals under the id of the first (LockRegistry's "Dead locks").
+    private var foldedDeadLocks: [FoldedDeadLocks.Site: FoldedDeadLocks] = [:]
     @exclusivity(unchecked) private var stackIDs = StackIDTable()
     private var moduleIDs: [String: UInt32] = [:]
     private var modules: [UInt32: ModuleRecord] = [:]
@@ -105,9 +108,11 @@ final class TraceCollector {
     /// checkpoint (LockRegistry.forEachCheckpointBatch: a lock nobody touched costs the trace
     /// nothing), a checkpoint, and flushes. A lock's last `lockStatistics` record holds its
     /// counts since the session started, so one left out of a checkpoint keeps the earlier record.
+    /// Dead locks the registry folded by site are written as their site's entry: the `lock`
+    /// record of the first, their summed counters and a `foldedLocks` record with their number.
     func checkpoint() {
         writeDrops(RingRegistry.shared.currentRings())
-        LockRegistry.shared.forEachCheckpointBatch { live, retired in
+        LockRegistry.shared.forEachCheckpointBatch { live, retired, folded in
             for (identity, counters) in live + retired {
                 // A lock created during the session has no baseline: its counters are the session's.
                 let sinceStart = baselines[identity.lockID].map { counters.since($0) } ?? counters
@@ -124,9 +129,20 @@ final class TraceCollector {
                 forgetLockRecord(identity.lockID)
                 baselines.removeValue(forKey: identity.lockID)
             }
+            for entry in folded { write(folded: entry) }
         }
         write(.checkpoint(CheckpointRecord(timeNanoseconds: lockprof_now_ns())))
         flush()
+    }
+
+    /// Adds `entry` to its site's total and writes the total. A folded lock was created during
+    /// the session and never pinned: it has no baseline, its counters are the session's.
+    private func write(folded entry: FoldedDeadLocks) {
+        if foldedDeadLocks[entry.site] == nil { foldedDeadLocks[entry.site] = entry } else { foldedDeadLocks[entry.site]!.add(entry) }
+        let total = foldedDeadLocks[entry.site]!
+        writeLockRecordIfNeeded(total.identity)
+        write(.lockStatistics(LockStatisticsRecord(lockID: total.identity.lockID, counters: total.counters)))
+        write(.foldedLocks(FoldedLocksRecord(lockID: total.identity.lockID, foldedLocks: total.locks)))
     }
 
     private static func isZero(_ counters: LockCounters) -> Bool {
@@ -258,7 +274,7 @@ final class TraceCollector {
 
     @inline(never)
     private func writeLockRecord(_ lockID: UInt32) {
-        guard let identity = LockRegistry.shared.identity(of: lockID) else { return }
+        guard let identity = LockRegistry.shared.identity(of: lockID, pinning: true) else { return }
         writeLockRecordIfNeeded(identity)
     }
 

@@ -32,7 +32,7 @@ final class TraceSession: @unchecked Sendable {
         let wallStart = lockprof_wall_ns()
         LockRegistry.shared.setSessionActive(true)
         let baselines = Dictionary(
-            LockRegistry.shared.counters().map { ($0.0.lockID, $0.1) }, uniquingKeysWith: { first, _ in first })
+            LockRegistry.shared.counters(startingSession: true).map { ($0.0.lockID, $0.1) }, uniquingKeysWith: { first, _ in first })
         let dropBaselines = Dictionary(
             RingRegistry.shared.currentRings().map { ($0.serial, $0.dropped) }, uniquingKeysWith: { first, _ in first })
         collector = TraceCollector(

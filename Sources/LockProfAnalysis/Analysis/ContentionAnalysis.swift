@@ -70,6 +70,10 @@ public enum ContentionAnalysis {
         let droppedEvents = processReports.reduce(UInt64(0)) { $0.addingClamped($1.droppedEvents) }
         notes += loadingNotes
         if droppedEvents > 0 { notes.append(.droppedEvents(count: droppedEvents)) }
+        let folded = processes.flatMap(\.foldedLocks.values)
+        if !folded.isEmpty {
+            notes.append(.foldedDeadLocks(locks: folded.reduce(0) { $0.addingClamped($1) }, entries: folded.count))
+        }
         let fromEvents = displayNames(of: ranked.locks.lazy.filter { !$0.countersExact })
         if !fromEvents.isEmpty { notes.append(.countersFromEvents(locks: fromEvents)) }
         let sampled = displayNames(of: ranked.locks.lazy.filter(\.waitedWithSampledStacks))

@@ -26,6 +26,7 @@ extension ProcessTrace {
             return sum
         }
         drops.merge(other.drops) { max($0, $1) }
+        foldedLocks.merge(other.foldedLocks) { max($0, $1) }
         for order in other.lockOrders { addLockOrder(order) }
         deadlocks += other.deadlocks
         stalls += other.stalls

@@ -39,6 +39,8 @@ public struct ProcessTrace: Equatable, Sendable {
     public var stalls: [StallRecord] = []
     /// The latest cumulative drop count of each thread.
     public var drops: [UInt32: UInt64] = [:]
+    /// The latest cumulative count of dead locks folded into each lock's entry (``FoldedLocksRecord``).
+    public var foldedLocks: [UInt32: UInt64] = [:]
     /// The earliest checkpoint or event time seen; stands in for the start when `process` is lost.
     public var firstTimeNanoseconds: UInt64?
     /// The latest checkpoint or event time seen.
@@ -81,6 +83,8 @@ public struct ProcessTrace: Equatable, Sendable {
             statistics[counters.lockID] = counters
         case .drops(let drops):
             self.drops[drops.threadID] = drops.droppedEvents
+        case .foldedLocks(let folded):
+            foldedLocks[folded.lockID] = folded.foldedLocks
         case .checkpoint(let checkpoint):
             see(time: checkpoint.timeNanoseconds)
         case .end(let end):

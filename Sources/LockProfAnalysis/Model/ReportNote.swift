@@ -30,6 +30,9 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
     case countersFromEvents(locks: [String])
     /// The lock-order graph has more cycles than the report lists.
     case tooManyInversions(shown: Int)
+    /// Locks died faster than the recording collector wrote them: the final counters of `locks`
+    /// dead locks were folded into `entries` entries, one per creation site (``FoldedLocksRecord``).
+    case foldedDeadLocks(locks: UInt64, entries: Int)
 
     /// The note for damage a reader found in the file at `path`.
     static func damage(_ damage: TraceDamage, path: String) -> ReportNote {
@@ -76,6 +79,10 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
                 + "contended count and wait come from events, acquisitions are unknown"
         case .tooManyInversions(let shown):
             "the lock-order graph has more cycles than the \(shown) listed"
+        case .foldedDeadLocks(let locks, let entries):
+            "\(locks) lock(s) died faster than the recorder wrote them and were folded into \(entries) "
+                + (entries == 1 ? "entry" : "entries") + ", "
+                + "one per creation site: totals per site are exact, those locks' own figures are not shown"
         }
     }
 

@@ -27,4 +27,21 @@ import Testing
         #expect(visited == [ObjectIdentifier(locks[0].core), ObjectIdentifier(locks[2].core)])
         withExtendedLifetime(locks) {}
     }
+
+    /// Numbers handed out one at a time to locks that die at once (issue 14's churn): the table
+    /// keeps the chunk being filled and the one of the live lock, never the chunks passed.
+    @Test func locksCreatedAndDestroyedOneAtATimeKeepNoChunkTheyPassed() {
+        let lock = ProfiledLock(name: "lock-table.churn")
+        var table = LockTable()
+        table.insert(Unmanaged.passUnretained(lock.core), at: 1)  // stays live: its chunk stays
+        var mostChunks = 0
+        for number in 2..<(10 * LockTable.chunkSize) {
+            table.insert(Unmanaged.passUnretained(lock.core), at: number)
+            table.remove(at: number)
+            mostChunks = max(mostChunks, table.allocatedChunkCount)
+        }
+        #expect(mostChunks == 2)
+        #expect(table.allocatedChunkCount == 2 && table[1] != nil)
+        withExtendedLifetime(lock) {}
+    }
 }

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import Glibc
 import LockProf
@@ -22,17 +23,6 @@ final class MutexObject { let state = Mutex(0) }
 final class ProfiledLockObject { let lock = ProfiledLock(); var value = 0 }
 final class ProfiledMutexObject { let state = ProfiledMutex(0) }
 
-func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
-func peakRSSBytes() -> Int {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return usage.ru_maxrss * 1024
-}
 
 /// Each worker's objects, in its own slot; read after every worker signalled.
 final class Parts<Object>: @unchecked Sendable { var objects: [[Object]] = [] }
@@ -74,7 +64,7 @@ func createAndTake<Object>(_ count: Int, threads: Int, _ make: @escaping @Sendab
 func runVariant(_ variant: String, _ count: Int) {
     let threads = variant.hasSuffix("-4threads") ? 4 : 1
     let kind = variant.replacingOccurrences(of: "-4threads", with: "").replacingOccurrences(of: "-recording", with: "")
-    let start = now()
+    let start = ProcessClock.now()
     let kept: Any
     switch kind {
     case "none": kept = createAndTake(count, threads: threads, { PlainObject() }, { $0.value += 1 })
@@ -84,11 +74,11 @@ func runVariant(_ variant: String, _ count: Int) {
     case "profiledmutex": kept = createAndTake(count, threads: threads, { ProfiledMutexObject() }, { $0.state.withLock { $0 += 1 } })
     default: fatalError("unknown variant \(variant)")
     }
-    let elapsed = now() - start
-    let stopStart = now()
+    let elapsed = ProcessClock.now() - start
+    let stopStart = ProcessClock.now()
     if variant.hasSuffix("-recording") { LockProfiler.stop() }
-    let stop = now() - stopStart
-    print("\(elapsed) \(stop) \(peakRSSBytes())")
+    let stop = ProcessClock.now() - stopStart
+    print("\(elapsed) \(stop) \(ProcessClock.peakResidentBytes())")
     withExtendedLifetime(kept) {}
 }
 
