@@ -4,9 +4,9 @@ import LockProfFormat
 /// that has it.
 ///
 /// The reader decodes each `lock` record's strings into storage of their own; a trace of a
-/// million locks created at one site would keep two million copies of the same two strings
-/// (about 130 bytes a lock). Interned, each lock holds a reference to the one copy, and
-/// comparing two of them for equality finds the same storage first.
+/// million locks created at one site would keep two million copies of the same two strings.
+/// Interned, each lock holds a reference to the one copy, and comparing two of them for
+/// equality finds the same storage first.
 ///
 /// ```swift
 /// var interning = StringInterning()

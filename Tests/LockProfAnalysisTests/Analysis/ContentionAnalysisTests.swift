@@ -128,4 +128,35 @@ let hotAndShardedRun: [TraceRecord] =
         let flaggedLow = ContentionAnalysis.report(records: records, threshold: 0.01).limited(locks: 1, stacks: 3)
         #expect(flaggedLow.locks.map(\.name) == ["hot", "quiet-but-long"])
     }
+
+    /// Locks tied on wait, some on name too, one rebuilt from its events, one known only from its
+    /// counters, one only from its events.
+    static let tiedRun: [TraceRecord] =
+        Array(hotAndShardedRun.dropLast())
+        + [lockRecord(30, "b-same"), lockRecord(31, "a-same"), lockRecord(32, "b-same"), lockRecord(33, "from-events")]
+        + [30, 31, 32].map { counters($0, acquisitions: 1) } + [counters(40, acquisitions: 5)]
+        + [contention(lock: 33, wait: 40 * millisecond, waiter: 0, holder: 0)]
+        + [contention(lock: 50, wait: 1 * millisecond, waiter: 0, holder: 0), end(after: second)]
+
+    @Test func tiesAreOrderedByNameThenIdOverRankedNames() {
+        let report = ContentionAnalysis.report(records: Self.tiedRun)
+        #expect(report.locks.suffix(4).map(\.name) == ["a-same", "b-same", "b-same", "lock #40"])
+        #expect(report.locks.suffix(4).map(\.lockID) == [31, 30, 32, 40])
+        #expect(report.locks.map(\.name).prefix(3) == ["hot-counter", "from-events", "lock #50"])
+        #expect(report.notes.contains(.countersFromEvents(locks: ["from-events", "lock #50"])))
+    }
+
+    @Test func listingSomeLocksBuildsTheSameReportAsLimitingAllOfThem() {
+        var trace = ProcessTrace(files: ["<memory>"])
+        for record in Self.tiedRun { trace.add(record) }
+        for threshold in [0.01, 0.1] {
+            let all = ContentionAnalysis.report(processes: [trace], threshold: threshold)
+            #expect(all.locks.count == 15)
+            for maximum in 1...16 {
+                let listed = ContentionAnalysis.report(processes: [trace], threshold: threshold, listing: maximum)
+                #expect(listed.locks.count == max(min(maximum, 15), all.flaggedLocks.count))
+                #expect(listed == all.limited(locks: maximum, stacks: .max))
+            }
+        }
+    }
 }
