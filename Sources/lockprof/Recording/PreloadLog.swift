@@ -214,9 +214,11 @@ private struct RawCursor {
         return bytes[offset..<offset + count]
     }
 
-    mutating func integer<Value: FixedWidthInteger>(_: Value.Type) -> Value? {
-        guard let slice = take(MemoryLayout<Value>.size) else { return nil }
-        return slice.reversed().reduce(Value(0)) { $0 << 8 | Value($1) }
+    mutating func integer<Value: FixedWidthInteger & BitwiseCopyable>(_: Value.Type) -> Value? {
+        let size = MemoryLayout<Value>.size
+        guard offset + size <= end else { return nil }
+        defer { offset += size }
+        return Value(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Value.self) })
     }
 
     mutating func u8() -> UInt8? { integer(UInt8.self) }
