@@ -106,7 +106,7 @@ public final class TraceWriter {
     /// A whole trace in memory, as a file written by a writer that appended `records` and closed
     /// would hold: for a trace made from something else (the preload library's raw log) that is
     /// only read, never kept, so that ``TraceReader`` reads it exactly as it reads a file.
-    public static func encode(_ records: [TraceRecord]) -> [UInt8] {
+    public static func encode(_ records: some Sequence<TraceRecord>) -> [UInt8] {
         var bytes = TraceFileLayout.fileHeader()
         var encoder = ChunkEncoder()
         var sequence: UInt64 = 0

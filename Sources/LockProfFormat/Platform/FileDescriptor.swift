@@ -82,9 +82,11 @@ package final class FileDescriptor {
     package func readAll() throws(SystemError) -> [UInt8] {
         var bytes: [UInt8] = []
         let block = 1 << 16
+        // Appended as an array (one copy), not element by element: a raw log is gigabytes.
+        let zeros = [UInt8](repeating: 0, count: block)
         while true {
             let start = bytes.count
-            bytes += repeatElement(0, count: block)
+            bytes += zeros
             let got = try bytes.withUnsafeMutableBytes { raw in
                 Result { () throws(SystemError) in try read(into: UnsafeMutableRawBufferPointer(rebasing: raw[start...])) }
             }.get()

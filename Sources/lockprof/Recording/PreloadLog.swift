@@ -36,7 +36,8 @@ struct PreloadLog {
         var durationNanoseconds: UInt64
         /// Contention: bit 0 timed out, bit 1 shared. Release: bit 0 hold timed from the acquisition.
         var flags: UInt8
-        var frames: [UInt64]
+        /// Its frames: the index of their list in ``PreloadLog/eventStacks``.
+        var stack: Int
     }
 
     /// A pair of locks taken in this order (`acquired` while `held` was held), met for the first
@@ -70,6 +71,9 @@ struct PreloadLog {
     var stacks: [UInt32: [UInt64]] = [:]
     var contentions: [Event] = []
     var releases: [Event] = []
+    /// The distinct frame lists of ``contentions`` and ``releases``, each stored once: a run's
+    /// millions of events share a few stacks, and an event is then plain values, no allocation.
+    var eventStacks: [[UInt64]] = []
     var statistics: [UInt32: Statistics] = [:]
     var lockOrders: [LockOrder] = []
     var modules: [PreloadModule] = []
@@ -92,18 +96,20 @@ struct PreloadLog {
         }
         guard bytes[8] == 1 else { throw Failure(description: "preload log version \(bytes[8]) is not supported") }
         var offset = Self.headerSize
+        var eventStackIndex: [FrameBytes: Int] = [:]
         while offset + 5 <= bytes.count {
             let tag = bytes[offset]
             var header = RawCursor(bytes: bytes, offset: offset + 1, end: offset + 5)
             guard let length = header.u32(), offset + 5 + Int(length) <= bytes.count else { break }
             var body = RawCursor(bytes: bytes, offset: offset + 5, end: offset + 5 + Int(length))
             offset += 5 + Int(length)
-            read(tag: tag, body: &body)
+            read(tag: tag, body: &body, eventStackIndex: &eventStackIndex)
         }
         if offset < bytes.count { cutAtByte = offset }
     }
 
-    private mutating func read(tag: UInt8, body: inout RawCursor) {
+    /// Reads one record; `eventStackIndex` finds an event's frames (their bytes) in ``eventStacks``.
+    private mutating func read(tag: UInt8, body: inout RawCursor, eventStackIndex: inout [FrameBytes: Int]) {
         switch tag {
         case 1:
             guard let pid = body.u32(), let start = body.u64(), let wall = body.u64(), let name = body.string(),
@@ -123,11 +129,19 @@ struct PreloadLog {
             stacks[id] = frames
         case 5, 6:
             guard let lock = body.u32(), let thread = body.u32(), let time = body.u64(), let duration = body.u64(),
-                let flags = body.u8(), let frames = body.frames()
+                let flags = body.u8(), let frameBytes = body.frameBytes()
             else { return }
+            let stack: Int
+            if let known = eventStackIndex[FrameBytes(bytes: frameBytes)] {
+                stack = known
+            } else {
+                stack = eventStacks.count
+                eventStackIndex[FrameBytes(bytes: frameBytes)] = stack
+                eventStacks.append(RawCursor.frames(in: frameBytes))
+            }
             let event = Event(
                 lockID: lock, threadID: thread, timeNanoseconds: time, durationNanoseconds: duration, flags: flags,
-                frames: frames)
+                stack: stack)
             if tag == 5 { contentions.append(event) } else { releases.append(event) }
         case 7:
             guard let lock = body.u32(), let acquisitions = body.u64(), let secondary = body.u64(),
@@ -174,6 +188,20 @@ struct PreloadModule: Equatable {
     func contains(_ address: UInt64) -> Bool { ranges.contains { $0.contains(address) } }
 }
 
+/// The bytes of one event's frames, hashed and compared as bytes (one hash of the whole run of
+/// bytes, not one per byte): the key under which ``PreloadLog`` stores each distinct stack once.
+private struct FrameBytes: Hashable {
+    var bytes: ArraySlice<UInt8>
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (left: FrameBytes, right: FrameBytes) -> Bool {
+        left.bytes.withUnsafeBytes { l in right.bytes.withUnsafeBytes { r in l.elementsEqual(r) } }
+    }
+}
+
 /// Little-endian fields of one raw record's body; every read is bounded by the record's end.
 private struct RawCursor {
     let bytes: [UInt8]
@@ -186,9 +214,11 @@ private struct RawCursor {
         return bytes[offset..<offset + count]
     }
 
-    mutating func integer<Value: FixedWidthInteger>(_: Value.Type) -> Value? {
-        guard let slice = take(MemoryLayout<Value>.size) else { return nil }
-        return slice.reversed().reduce(Value(0)) { $0 << 8 | Value($1) }
+    mutating func integer<Value: FixedWidthInteger & BitwiseCopyable>(_: Value.Type) -> Value? {
+        let size = MemoryLayout<Value>.size
+        guard offset + size <= end else { return nil }
+        defer { offset += size }
+        return Value(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Value.self) })
     }
 
     mutating func u8() -> UInt8? { integer(UInt8.self) }
@@ -212,5 +242,17 @@ private struct RawCursor {
             frames.append(frame)
         }
         return frames
+    }
+
+    /// The bytes of a frame list (its count, then the frames), without decoding them.
+    mutating func frameBytes() -> ArraySlice<UInt8>? {
+        guard let count = u16() else { return nil }
+        return take(Int(count) * 8)
+    }
+
+    /// The frames whose bytes ``frameBytes()`` returned.
+    static func frames(in bytes: ArraySlice<UInt8>) -> [UInt64] {
+        var cursor = RawCursor(bytes: Array(bytes), offset: 0, end: bytes.count)
+        return (0..<bytes.count / 8).map { _ in cursor.u64() ?? 0 }
     }
 }

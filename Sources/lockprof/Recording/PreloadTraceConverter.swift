@@ -28,17 +28,17 @@ enum PreloadTraceConverter {
     /// `lockprof report` and the other readers read a raw log as (``TraceTranslation``).
     static func encode(_ log: PreloadLog) -> (bytes: [UInt8], summary: Summary) {
         var converter = Conversion(log: log)
-        let records = converter.records()
-        return (TraceWriter.encode(records), converter.summary)
+        let trace = converter.trace()
+        return (TraceWriter.encode(trace), converter.summary)
     }
 
     /// Writes the trace of `log` to `path` (replacing a file there only when `overwrite`).
     static func convert(_ log: PreloadLog, to path: String, overwrite: Bool) throws(TraceError) -> Summary {
         var converter = Conversion(log: log)
-        let records = converter.records()
+        let trace = converter.trace()
         let writer = try TraceWriter(path: path, overwrite: overwrite)
         try writer.keepTogether { () throws(TraceError) in
-            for record in records { try writer.append(record) }
+            for record in trace { try writer.append(record) }
         }
         try writer.close()
         return converter.summary
@@ -50,28 +50,47 @@ private struct Conversion {
     let log: PreloadLog
     var modules: [UInt32: ModuleRecord] = [:]
     var stackIDs: [[Frame]: UInt32] = [:]
+    /// The trace's stack id of each of the log's event stacks (``PreloadLog/eventStacks``), once
+    /// met: the events of a run share a few stacks, so each is resolved to frames once.
+    var eventStackIDs: [UInt32?]
     var stackRecords: [TraceRecord] = []
     var threadIDs: [UInt32: UInt32] = [:]
     var summary = PreloadTraceConverter.Summary(lockCalls: 0, locks: 0, contentions: 0, ended: false)
 
     init(log: PreloadLog) {
         self.log = log
+        eventStackIDs = Array(repeating: nil, count: log.eventStacks.count)
         for (index, module) in log.modules.enumerated() {
             let id = UInt32(index + 1)
             modules[id] = ModuleRecord(moduleID: id, path: module.path, baseAddress: module.baseAddress)
         }
     }
 
-    func frame(_ address: UInt64) -> Frame {
-        guard let index = log.modules.firstIndex(where: { $0.contains(address) }) else {
-            return Frame(moduleID: 0, offset: address)
+    /// The trace's frames of `addresses` (at most ``TraceLimits/maximumFrames``), each in the
+    /// module that maps it.
+    func frames(_ addresses: [UInt64]) -> [Frame] {
+        var frames: [Frame] = []
+        frames.reserveCapacity(min(addresses.count, TraceLimits.maximumFrames))
+        for address in addresses.prefix(TraceLimits.maximumFrames) {
+            if let index = log.modules.firstIndex(where: { $0.contains(address) }) {
+                frames.append(Frame(moduleID: UInt32(index + 1), offset: address &- log.modules[index].baseAddress))
+            } else {
+                frames.append(Frame(moduleID: 0, offset: address))
+            }
         }
-        return Frame(moduleID: UInt32(index + 1), offset: address &- log.modules[index].baseAddress)
+        return frames
+    }
+
+    mutating func stackID(ofEventStack index: Int) -> UInt32 {
+        if let known = eventStackIDs[index] { return known }
+        let id = stackID(log.eventStacks[index])
+        eventStackIDs[index] = id
+        return id
     }
 
     mutating func stackID(_ addresses: [UInt64]) -> UInt32 {
         guard !addresses.isEmpty else { return 0 }
-        let frames = Array(addresses.prefix(TraceLimits.maximumFrames).map(frame))
+        let frames = frames(addresses)
         if let known = stackIDs[frames] { return known }
         let id = UInt32(stackIDs.count + 1)
         stackIDs[frames] = id
@@ -86,31 +105,40 @@ private struct Conversion {
         return id
     }
 
-    mutating func records() -> [TraceRecord] {
+    mutating func trace() -> ConvertedTrace {
         let process = log.process ?? PreloadLog.Process(pid: 0, startNanoseconds: 0, startWallNanoseconds: 0, name: "", executablePath: "")
-        // Events, in time order; each contention blamed on the release that ended its wait.
+        // Events, in time order (a release before a contention of the same time); each contention
+        // blamed on the release that ended its wait.
         let contentions = log.contentions.sorted { $0.timeNanoseconds < $1.timeNanoseconds }
         let releases = log.releases.sorted { $0.timeNanoseconds < $1.timeNanoseconds }
-        var releaseStacks: [UInt32: [(time: UInt64, thread: UInt32, stack: UInt32)]] = [:]
-        var eventRecords: [(time: UInt64, record: TraceRecord)] = []
+        var releaseRecords: [ReleaseRecord] = []
+        releaseRecords.reserveCapacity(releases.count)
         var counters: [UInt32: LockCounters] = [:]
         for release in releases {
-            let stack = stackID(release.frames)
-            releaseStacks[release.lockID, default: []].append((release.timeNanoseconds, release.threadID, stack))
+            let stack = stackID(ofEventStack: release.stack)
             counters[release.lockID, default: LockCounters()].blockingHolds += 1
             counters[release.lockID, default: LockCounters()].blockingHoldNanoseconds += release.durationNanoseconds
-            eventRecords.append(
-                (release.timeNanoseconds,
-                 .release(ReleaseRecord(
+            releaseRecords.append(
+                ReleaseRecord(
                     lockID: release.lockID, threadID: threadID(release.threadID), timeNanoseconds: release.timeNanoseconds,
                     holdNanoseconds: release.durationNanoseconds, holderStackID: stack,
-                    holdMeasuredFromAcquisition: release.flags & 1 != 0))))
+                    holdMeasuredFromAcquisition: release.flags & 1 != 0))
         }
+        var events: [ConvertedTrace.Event] = []
+        events.reserveCapacity(releases.count + contentions.count)
+        var latestReleases = LatestReleases()
+        var releasesPassed = 0
         for contention in contentions {
-            let waiterStack = stackID(contention.frames)
-            let holder = releaseStacks[contention.lockID]?.last {
-                $0.time <= contention.timeNanoseconds && $0.thread != contention.threadID
+            while releasesPassed < releaseRecords.count
+                && releaseRecords[releasesPassed].timeNanoseconds <= contention.timeNanoseconds
+            {
+                latestReleases.pass(releaseRecords[releasesPassed])
+                events.append(.release(releaseRecords[releasesPassed]))
+                releasesPassed += 1
             }
+            let waiterStack = stackID(ofEventStack: contention.stack)
+            let waiter = threadID(contention.threadID)
+            let holder = latestReleases.holder(ofLock: contention.lockID, waitedForBy: waiter)
             let timedOut = contention.flags & 1 != 0
             let shared = contention.flags & 2 != 0
             let wait = contention.durationNanoseconds
@@ -124,14 +152,13 @@ private struct Conversion {
             if shared && !timedOut { lock.sharedContendedAcquisitions += 1 }
             if shared { lock.sharedWaitNanoseconds += wait }
             counters[contention.lockID] = lock
-            eventRecords.append(
-                (contention.timeNanoseconds,
-                 .contention(ContentionRecord(
-                    lockID: contention.lockID, threadID: threadID(contention.threadID),
-                    timeNanoseconds: contention.timeNanoseconds, waitNanoseconds: wait, waiterStackID: waiterStack,
-                    holderStackID: holder?.stack ?? 0, timedOut: timedOut))))
+            events.append(
+                .contention(ContentionRecord(
+                    lockID: contention.lockID, threadID: waiter, timeNanoseconds: contention.timeNanoseconds,
+                    waitNanoseconds: wait, waiterStackID: waiterStack, holderStackID: holder?.holderStackID ?? 0,
+                    timedOut: timedOut)))
         }
-        eventRecords.sort { $0.time < $1.time }
+        events += releaseRecords[releasesPassed...].map { .release($0) }
         summary.contentions = contentions.count
         summary.ended = log.endNanoseconds != nil
 
@@ -200,34 +227,38 @@ private struct Conversion {
             return .lock(lock)
         }
 
-        var all: [TraceRecord] = [
+        var leading: [TraceRecord] = [
             .process(ProcessRecord(
                 pid: process.pid, processName: process.name, startWallNanoseconds: process.startWallNanoseconds,
                 startNanoseconds: process.startNanoseconds, clockSource: "monotonic"))
         ]
-        all += modules.values.sorted { $0.moduleID < $1.moduleID }.map { .module($0) }
-        all += threadIDs.sorted { $0.value < $1.value }.map { system, id in
+        leading += modules.values.sorted { $0.moduleID < $1.moduleID }.map { .module($0) }
+        leading += threadIDs.sorted { $0.value < $1.value }.map { system, id in
             .thread(ThreadRecord(threadID: id, systemThreadID: UInt64(system), name: log.threads[system] ?? ""))
         }
-        all += lockRecords
-        all += stackRecords
+        leading += lockRecords
+        leading += stackRecords
         var names: [UInt32: String] = [:]
         for case .lock(let lock) in lockRecords { names[lock.lockID] = lock.name }
-        all += orders.filter { order in
+        leading += orders.filter { order in
             [order.heldLockID, order.acquiredLockID].allSatisfy { id in
                 names[id].map { !LockNaming.isUnattributed($0) } ?? false
             }
         }.map { .lockOrder($0) }
-        all += eventRecords.map(\.record)
-        all += statistics
-        all += symbolRecords.map { .symbol($0) }
-        let last = max(eventRecords.last?.time ?? process.startNanoseconds, process.startNanoseconds)
-        if let end = log.endNanoseconds { all.append(.end(EndRecord(timeNanoseconds: max(end, last)))) }
-        else { all.append(.checkpoint(CheckpointRecord(timeNanoseconds: last))) }
-        return all
+        var trailing = statistics + symbolRecords.map { .symbol($0) }
+        let lastEvent = events.last.map { event in
+            switch event {
+            case .release(let release): release.timeNanoseconds
+            case .contention(let contention): contention.timeNanoseconds
+            }
+        }
+        let last = max(lastEvent ?? process.startNanoseconds, process.startNanoseconds)
+        if let end = log.endNanoseconds { trailing.append(.end(EndRecord(timeNanoseconds: max(end, last)))) }
+        else { trailing.append(.checkpoint(CheckpointRecord(timeNanoseconds: last))) }
+        return ConvertedTrace(leading: leading, events: events, trailing: trailing)
     }
 
     func stackIDsLookup(_ addresses: [UInt64]) -> UInt32 {
-        stackIDs[Array(addresses.prefix(TraceLimits.maximumFrames).map(frame))] ?? 0
+        stackIDs[frames(addresses)] ?? 0
     }
 }
