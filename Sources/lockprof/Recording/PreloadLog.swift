@@ -1,3 +1,5 @@
+import Foundation  // memcmp
+
 /// One process's raw log, as liblockprof-preload.so wrote it (docs/trace-format.md, "Preload raw
 /// log"): what `lockprof record` reads after the program exits to write the trace.
 ///
@@ -198,7 +200,11 @@ private struct FrameBytes: Hashable {
     }
 
     static func == (left: FrameBytes, right: FrameBytes) -> Bool {
-        left.bytes.withUnsafeBytes { l in right.bytes.withUnsafeBytes { r in l.elementsEqual(r) } }
+        guard left.bytes.count == right.bytes.count else { return false }
+        guard !left.bytes.isEmpty else { return true }
+        return left.bytes.withUnsafeBytes { l in
+            right.bytes.withUnsafeBytes { r in memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 }
+        }
     }
 }
 

@@ -6,9 +6,9 @@ import Testing
 /// try, timed) and a condition-variable handoff whose bounded waits fail on a lost wake-up. The
 /// program exits 0 only with no lost wake-up, no deadlock and no mutual-exclusion breach; every
 /// count in the report equals the one it printed. LOCKPROF_STRESS_PRELOAD_SECONDS sets its length
-/// (0.1 s here, tools/stress runs 60: turning this program's raw log into a trace costs the
-/// `lockprof record` process far more than the run itself, 61 s for a 1 s run in a debug build
-/// on 2026-12-03). Compiled with the toolchain's clang, which every machine that builds lockprof has.
+/// (0.1 s here; tools/stress runs 60, which took 445 s and 9 GB in a debug build on 2026-12-03:
+/// `lockprof record` converts and the report reads about 35 million events, docs/performance.md).
+/// Compiled with the toolchain's clang, which every machine that builds lockprof has.
 @Suite struct PreloadStressTests {
     @Test func mixedMutexRWLockAndConditionTrafficKeepsEveryCountExact() throws {
         let seconds = ProcessInfo.processInfo.environment["LOCKPROF_STRESS_PRELOAD_SECONDS"] ?? "0.1"
