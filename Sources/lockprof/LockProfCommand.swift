@@ -23,9 +23,11 @@ struct LockProfCommand: ParsableCommand {
         subcommands: [Report.self, Check.self, Diff.self, Export.self, Merge.self, Record.self, Demo.self]
     )
 
-    /// Runs the command line, every command reading preload raw logs as traces (``RawLogReading``).
+    /// Runs the command line, every command reading preload raw logs as traces (``RawLogReading``)
+    /// and symbolizing the traces of killed processes (``KilledTraceSymbols``).
     static func main() {
         RawLogReading.register()
+        KilledTraceSymbols.register()
         main(nil)
     }
 }

@@ -44,8 +44,13 @@ import Testing
         #expect(shown.count == 1)
         let threads = try #require(shown.first?["threads"] as? [[String: Any]])
         #expect(Set(threads.compactMap { $0["waits_for"] as? String }) == ["deadlock.a", "deadlock.b"])
-        // Symbols are written when a session ends, so a killed one's stacks are frames only.
+        // Symbols are written when a session ends; a killed one's frames are resolved when the
+        // trace is read, against the binary it names (unchanged since), and a note says so.
         #expect(threads.allSatisfy { (($0["stack"] as? [[String: Any]]) ?? []).isEmpty == false })
+        let functions = threads.compactMap { (($0["stack"] as? [[String: Any]])?.first?["function"] as? String) }
+        #expect(functions.count == 2 && functions.allSatisfy { $0.contains("takeBothAfterBarrier") }, "\(functions)")
+        let notes = json["notes"] as? [String] ?? []
+        #expect(notes.contains { $0.contains("the process wrote no symbols") && !$0.contains("changed since") }, "\(notes)")
         let textReport = try CommandRunner.run(["report", trace])
         #expect(textReport.standardOutput.contains("DEADLOCK: 1 deadlock"))
         let check = try CommandRunner.run(["check", trace])

@@ -48,7 +48,11 @@ public enum TraceLoader {
             if processes.isEmpty { notes.append(.emptyTrace(path: path)) }
             traces += processes
         }
-        return Loaded(processes: ProcessTrace.mergingSameProcesses(traces), notes: notes)
+        var processes = ProcessTrace.mergingSameProcesses(traces)
+        for index in processes.indices {
+            if let note = LateSymbolization.symbolize(&processes[index]) { notes.append(note) }
+        }
+        return Loaded(processes: processes, notes: notes)
     }
 
     /// Reads one file into one trace per process it holds: one for a trace a program wrote,

@@ -33,6 +33,10 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
     /// Locks died faster than the recording collector wrote them: the final counters of `locks`
     /// dead locks were folded into `entries` entries, one per creation site (``FoldedLocksRecord``).
     case foldedDeadLocks(locks: UInt64, entries: Int)
+    /// The process at `path` wrote no symbols (it ended before recording stopped): its frames were
+    /// resolved when the trace was read, against the binaries at their recorded paths, except
+    /// `changedModules`, modified since (``LateSymbolization``).
+    case symbolizedAfterTheProcess(path: String, changedModules: [String])
 
     /// The note for damage a reader found in the file at `path`.
     static func damage(_ damage: TraceDamage, path: String) -> ReportNote {
@@ -83,6 +87,11 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
             "\(locks) lock(s) died faster than the recorder wrote them and were folded into \(entries) "
                 + (entries == 1 ? "entry" : "entries") + ", "
                 + "one per creation site: totals per site are exact, those locks' own figures are not shown"
+        case .symbolizedAfterTheProcess(let path, let changed):
+            "\(path): the process wrote no symbols (it ended before recording stopped): its frames were resolved now, "
+                + "against the binaries at the paths it recorded"
+                + (changed.isEmpty
+                    ? "" : "; not \(changed.joined(separator: ", ")), changed since the recording began: those frames read 0x<offset>")
         }
     }
 
