@@ -96,6 +96,16 @@ let package = Package(
             dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Examples/UnmodifiedLocks"
         ),
+        // A swift-nio HTTP server that never imports lockprof, its hit counts behind one
+        // NIOLockedValueBox: `lockprof record` profiles it as it is while wrk drives it.
+        .executableTarget(
+            name: "unmodified-server",
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Examples/UnmodifiedServer"
+        ),
         // A program that records itself and then meets a fault (kill -9, exit from a thread, a
         // fatal error, a file-size limit, fork): the reliability tests run it as a child process.
         .executableTarget(name: "fault-harness", dependencies: ["LockProf", "CLockProfSupport"], path: "Tests/FaultHarness"),
@@ -115,6 +125,8 @@ let package = Package(
         .testTarget(name: "LockProfTestingTests", dependencies: ["LockProfTesting", "LockProfAnalysis", "LockProfFormat", "contention-probe"]),
         .testTarget(
             name: "lockprofTests",
-            dependencies: ["lockprof", "bank-tellers", "fault-harness", "unmodified-locks", "LockProf", "LockProfFormat"]),
+            dependencies: [
+                "lockprof", "bank-tellers", "fault-harness", "unmodified-locks", "unmodified-server", "LockProf", "LockProfFormat",
+            ]),
     ]
 )

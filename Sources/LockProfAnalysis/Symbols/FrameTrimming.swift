@@ -57,9 +57,11 @@ package enum FrameTrimming {
     ]
 
     /// C and runtime entry points (used when the module is unknown or is the executable itself,
-    /// which links `CLockProfSupport` statically).
+    /// which links `CLockProfSupport` statically), and the standard library's generics compiled
+    /// into the caller's module (`Swift.ManagedBuffer.withUnsafeMutablePointers`, through which
+    /// `NIOLockedValueBox` locks): no user's module is named `Swift`.
     static let runtimeFunctionPrefixes = [
-        "lockprof_", "swift_", "_swift_", "__swift", "pthread_", "__pthread", "__libc", "__GI_", "_Unwind_",
+        "Swift.", "lockprof_", "swift_", "_swift_", "__swift", "pthread_", "__pthread", "__libc", "__GI_", "_Unwind_",
         "unw_", "_ULx86_64_", "_ULaarch64_", "_Ux86_64_", "_Uaarch64_", "__futex", "futex", "syscall",
         "__lll_", "clock_gettime", "__clock_gettime", "__vdso",
     ]

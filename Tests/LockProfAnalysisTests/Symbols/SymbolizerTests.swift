@@ -83,6 +83,24 @@ import Testing
         #expect(FrameTrimming.trimmed(frames).map(\.function) == ["demo.StripedDictionary.set(_: Swift.UInt64, for: Swift.UInt64) -> ()"])
     }
 
+    @Test func theStandardLibraryAndNIOFramesANIOLockedValueBoxLocksThroughAreTrimmed() {
+        // A holder stack of `lockprof record`ing a swift-nio server (unmodified-server), innermost first.
+        let frames = [
+            FrameReport(
+                function: "(extension in Swift):Swift.ManagedBuffer< where B: ~Swift.Copyable>.withUnsafeMutablePointers<A, B where A1: "
+                    + "Swift.Error, B1: ~Swift.Copyable>((Swift.UnsafeMutablePointer<A>, Swift.UnsafeMutablePointer<B>) throws(A1) -> B1) "
+                    + "throws(A1) -> B1", module: "unmodified-server"),
+            FrameReport(
+                function: "NIOConcurrencyHelpers.LockStorage.withLockedValue<A>((inout A) throws -> A1) throws -> A1",
+                file: "/src/swift-nio/Sources/NIOConcurrencyHelpers/NIOLock.swift", line: 188, module: "unmodified-server"),
+            FrameReport(
+                function: "NIOConcurrencyHelpers.NIOLockedValueBox.withLockedValue<A>((inout A) throws -> A1) throws -> A1",
+                module: "unmodified-server"),
+            FrameReport(function: "unmodified_server.HitCounter.record(Swift.String) -> Swift.Int", module: "unmodified-server"),
+        ]
+        #expect(FrameTrimming.trimmed(frames).map(\.function) == ["unmodified_server.HitCounter.record(Swift.String) -> Swift.Int"])
+    }
+
     @Test func aStackWithNoUserFrameIsKeptWhole() {
         let frames = [FrameReport(function: "LockProf.ProfiledLock.lock() -> ()"), FrameReport(function: "swift_task_switch")]
         #expect(FrameTrimming.trimmed(frames) == frames)
