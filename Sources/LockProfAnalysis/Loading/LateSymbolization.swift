@@ -20,11 +20,11 @@ import Synchronization
 /// ```
 public enum LateSymbolization {
     /// What a resolver found: symbols for some of the frames, and the paths of the modules it
-    /// left alone because the file changed after `startedAt`.
+    /// left alone because the file is gone or changed after `startedAt`.
     public struct Resolved: Sendable {
         /// One record per frame resolved.
         public var symbols: [SymbolRecord]
-        /// Paths of modules not read: modified after the recording began.
+        /// Paths of modules not read: missing, or modified after the recording began.
         public var changedModules: [String]
 
         /// What a resolver returns.

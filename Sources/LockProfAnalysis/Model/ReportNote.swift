@@ -35,7 +35,7 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
     case foldedDeadLocks(locks: UInt64, entries: Int)
     /// The process at `path` wrote no symbols (it ended before recording stopped): its frames were
     /// resolved when the trace was read, against the binaries at their recorded paths, except
-    /// `changedModules`, modified since (``LateSymbolization``).
+    /// `changedModules`, missing or modified since (``LateSymbolization``).
     case symbolizedAfterTheProcess(path: String, changedModules: [String])
 
     /// The note for damage a reader found in the file at `path`.
@@ -91,7 +91,7 @@ public enum ReportNote: Equatable, Sendable, CustomStringConvertible {
             "\(path): the process wrote no symbols (it ended before recording stopped): its frames were resolved now, "
                 + "against the binaries at the paths it recorded"
                 + (changed.isEmpty
-                    ? "" : "; not \(changed.joined(separator: ", ")), changed since the recording began: those frames read 0x<offset>")
+                    ? "" : "; not \(changed.joined(separator: ", ")) (missing, or changed since the recording began): those frames read 0x<offset>")
         }
     }
 

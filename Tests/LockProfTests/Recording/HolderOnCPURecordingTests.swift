@@ -15,10 +15,11 @@ extension RecordingTests {
     @Test func aHolderComputingUnderTheLockIsOnTheCPUAndDiagnosedALongCriticalSection() throws {
         let run = try recordAlternatingHolds(named: "recording.cpu-bound-hold") { spin(nanoseconds: 5_000_000) }
         let onCPU = try #require(run.lock.holderOnCPU)
-        // The runtime measured what the holders measured themselves over the same holds. On a
-        // machine so loaded that a spinning thread runs less than 85% of the time, a CPU-bound
-        // hold is off the CPU for the rest: the share then says so, and only the agreement is checked.
-        #expect(abs(onCPU - run.holdersOwnShare) < 0.05, "runtime \(onCPU), holders' own \(run.holdersOwnShare)")
+        // The runtime measured what the holders measured themselves: its share is an average over
+        // the holds it timed, so it lies within the holders' own per-hold shares. On a machine so
+        // loaded that a spinning thread runs less than 85% of the time, a CPU-bound hold is off the
+        // CPU for the rest: the share then says so, and only the agreement is checked.
+        #expect(run.agrees(onCPU), "runtime \(onCPU), holders' own per hold \(run.holdShares)")
         if run.holdersOwnShare > 0.85 {
             #expect(onCPU > 0.7)
             #expect(run.lock.diagnosis?.pattern == .longCriticalSection, "\(String(describing: run.lock.diagnosis))")
@@ -31,7 +32,7 @@ extension RecordingTests {
         let run = try recordAlternatingHolds(named: "recording.sleeping-hold") { usleep(5_000) }
         let onCPU = try #require(run.lock.holderOnCPU)
         #expect(onCPU < 0.3)
-        #expect(abs(onCPU - run.holdersOwnShare) < 0.05, "runtime \(onCPU), holders' own \(run.holdersOwnShare)")
+        #expect(run.agrees(onCPU), "runtime \(onCPU), holders' own per hold \(run.holdShares)")
         #expect(run.lock.diagnosis?.pattern == .blockingUnderLock, "\(String(describing: run.lock.diagnosis))")
         #expect(run.lock.diagnosis?.evidence.contains("holder on CPU < 50%") == true)
         let json = try #require(
@@ -51,6 +52,16 @@ struct AlternatingHoldsRun {
     /// CPU ÷ wall time of the holds after the first, as the holding threads measured them around
     /// their critical sections.
     var holdersOwnShare: Double
+    /// The same, per hold.
+    var holdShares: [Double]
+
+    /// Whether `share`, the runtime's figure, lies within the holders' own per-hold shares, give
+    /// or take 0.02: the runtime averages a subset of those holds (the timed ones), over intervals
+    /// a few instructions longer (from its wake-up to its release).
+    func agrees(_ share: Double) -> Bool {
+        guard let lowest = holdShares.min(), let highest = holdShares.max() else { return false }
+        return share >= lowest - 0.02 && share <= highest + 0.02
+    }
 }
 
 /// Two threads take turns holding one lock `holds` times, running `body` under it; each calls
@@ -67,6 +78,7 @@ func recordAlternatingHolds(
     let acquired = Atomic<Int>(0)
     let wall = Atomic<UInt64>(0)
     let cpu = Atomic<UInt64>(0)
+    let shares = Locked<[Double]>([])  // NSLock: TSan cannot see Mutex's contended path
     try LockProfiler.start(tracePath: path)
     onThreads(2) { thread in
         for turn in stride(from: thread, to: holds, by: 2) {
@@ -80,6 +92,7 @@ func recordAlternatingHolds(
             if turn > 0 {
                 wall.add(wallEnd - wallStart, ordering: .relaxed)
                 cpu.add(cpuEnd - cpuStart, ordering: .relaxed)
+                shares.withLock { $0.append(Double(cpuEnd - cpuStart) / Double(max(wallEnd - wallStart, 1))) }
             }
             lock.unlock()
         }
@@ -97,7 +110,8 @@ func recordAlternatingHolds(
     report.locks = report.locks.filter { $0.name == name }
     let lockReport = try #require(report.locks.first)
     let holdersOwnShare = Double(cpu.load(ordering: .relaxed)) / Double(max(wall.load(ordering: .relaxed), 1))
-    return AlternatingHoldsRun(lock: lockReport, report: report, holdersOwnShare: holdersOwnShare)
+    return AlternatingHoldsRun(
+        lock: lockReport, report: report, holdersOwnShare: holdersOwnShare, holdShares: shares.withLock { $0 })
 }
 
 /// Computes, on the CPU, for `nanoseconds` of wall-clock time.
