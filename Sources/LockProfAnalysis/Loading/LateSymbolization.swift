@@ -48,11 +48,14 @@ public enum LateSymbolization {
     }
 
     /// Adds symbols to `trace` when it has stacks and none, and a resolver is registered;
-    /// returns the note to show, nil when nothing was done.
+    /// returns the note to show, nil when nothing was resolved.
     static func symbolize(_ trace: inout ProcessTrace) -> ReportNote? {
         guard trace.symbols.isEmpty, !trace.stacks.isEmpty, let resolve = resolver.withLock({ $0 }) else { return nil }
         let frames = Set(trace.stacks.values.joined())
         let resolved = resolve(Array(frames), trace.modules, trace.process?.startWallNanoseconds)
+        // Nothing resolved and no module left out (no symbolizer on this machine): no claim that
+        // frames were resolved; the incomplete-trace note already says the run was cut short.
+        guard !resolved.symbols.isEmpty || !resolved.changedModules.isEmpty else { return nil }
         for symbol in resolved.symbols { trace.symbols[symbol.frame] = symbol }
         return .symbolizedAfterTheProcess(path: trace.files.joined(separator: ", "), changedModules: resolved.changedModules)
     }
