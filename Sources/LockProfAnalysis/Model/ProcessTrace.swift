@@ -17,16 +17,16 @@ public struct ProcessTrace: Equatable, Sendable {
     public var process: ProcessRecord?
     /// Threads by id, as their `thread` records named them.
     public var threads: [UInt32: ThreadRecord] = [:]
-    /// Locks by id: name, kind and creation site.
-    public var locks: [UInt32: LockRecord] = [:]
+    /// Locks by id: name, kind and creation site (in an array by id: ``LockIDTable``).
+    public var locks: LockIDTable<LockRecord> = [:]
     /// Loaded binaries by id, which frames are offsets into.
     public var modules: [UInt32: ModuleRecord] = [:]
     /// Stacks by id, innermost frame first.
     public var stacks: [UInt32: [Frame]] = [:]
     /// Function, file and line of each frame the runtime resolved when the session ended.
     public var symbols: [Frame: SymbolRecord] = [:]
-    /// The latest cumulative counters of each lock.
-    public var statistics: [UInt32: LockStatisticsRecord] = [:]
+    /// The latest cumulative counters of each lock (in an array by id: ``LockIDTable``).
+    public var statistics: LockIDTable<LockStatisticsRecord> = [:]
     /// What each lock's events add up to.
     public var events: [UInt32: LockEventTally] = [:]
     /// Lock-order edges (`held → acquired`), the first record of each pair.
@@ -66,7 +66,7 @@ public struct ProcessTrace: Equatable, Sendable {
         case .thread(let thread):
             if !Self.define(thread, id: thread.threadID, in: &threads) { conflict(record: "thread", id: thread.threadID) }
         case .lock(let lock):
-            if !Self.define(lock, id: lock.lockID, in: &locks) { conflict(record: "lock", id: lock.lockID) }
+            if !Self.keepFirst(lock, in: &locks[lock.lockID]) { conflict(record: "lock", id: lock.lockID) }
         case .module(let module):
             if !Self.define(module, id: module.moduleID, in: &modules) { conflict(record: "module", id: module.moduleID) }
         case .stack(let stack):
