@@ -31,8 +31,12 @@ extension RecordingTests {
     @Test func aHolderSleepingUnderTheLockIsOffTheCPUAndDiagnosedBlockingUnderLock() throws {
         let run = try recordAlternatingHolds(named: "recording.sleeping-hold") { usleep(5_000) }
         let onCPU = try #require(run.lock.holderOnCPU)
-        #expect(onCPU < 0.3)
-        #expect(run.agrees(onCPU), "runtime \(onCPU), holders' own per hold \(run.holdShares)")
+        // No agreement check here: a sleeping hold's own share is close to 0, and the runtime's
+        // interval (from its wake-up to its release) adds its post-wait work on the CPU — under
+        // TSan enough to put the runtime's share of 5 ms sleeping holds at 0.10, more than 0.02
+        // above every hold's own (CI, stop 27). What the diagnosis needs is a share well below a half.
+        #expect(onCPU < 0.3, "runtime \(onCPU), holders' own per hold \(run.holdShares)")
+        #expect(onCPU >= (run.holdShares.min() ?? 0) - 0.02, "runtime \(onCPU), holders' own per hold \(run.holdShares)")
         #expect(run.lock.diagnosis?.pattern == .blockingUnderLock, "\(String(describing: run.lock.diagnosis))")
         #expect(run.lock.diagnosis?.evidence.contains("holder on CPU < 50%") == true)
         let json = try #require(
