@@ -33,9 +33,12 @@ package enum LockNaming {
         name.hasSuffix("(no user frame)") || name.hasSuffix("(Swift runtime)")
     }
 
-    /// Code the compiler wrote (metadata accessors, thunks): never where the user created a lock.
+    /// Code the compiler wrote (metadata accessors, thunks) or copied in (the standard library's
+    /// generics specialized or inlined into the user's module, whose lines the debug info puts in
+    /// a file named `<stdin>`): never where the user created a lock.
     static func isGenerated(_ frame: FrameReport) -> Bool {
-        frame.file?.hasSuffix("<compiler-generated>") == true || frame.function.hasPrefix("type metadata ")
+        guard let file = frame.file else { return frame.function.hasPrefix("type metadata ") }
+        return file.hasSuffix("<compiler-generated>") || file.hasSuffix("<stdin>") || frame.function.hasPrefix("type metadata ")
     }
 
     static func isPreload(_ frame: FrameReport) -> Bool { frame.module?.hasPrefix("liblockprof-preload.") == true }
