@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "lockprofTests",
             dependencies: [
-                "lockprof", "bank-tellers", "fault-harness", "unmodified-locks", "LockProf", "LockProfFormat",
+                "lockprof", "bank-tellers", "fault-harness", "unmodified-locks", "unmodified-server", "LockProf", "LockProfFormat",
             ]),
     ]
 )

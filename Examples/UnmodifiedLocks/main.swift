@@ -9,6 +9,7 @@ import Foundation
 //        unmodified-locks errors     Prints what an error-checking mutex returns when misused.
 //        unmodified-locks nesting    Nests 18 mutexes, releases them out of order, inverts two.
 //        unmodified-locks rwlock-order ROUNDS   Inverts a pthread_rwlock_t (read) and a mutex.
+//        unmodified-locks holds ROUNDS   Sleeps under one NSLock and computes under another.
 
 if CommandLine.arguments.dropFirst().first == "errors" {
     print(ErrorChecks.run())
@@ -20,6 +21,13 @@ if CommandLine.arguments.dropFirst().first == "nesting" {
 }
 if CommandLine.arguments.dropFirst().first == "rwlock-order" {
     RWLockOrder().run(rounds: CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100 : 100)
+    exit(0)
+}
+
+if CommandLine.arguments.dropFirst().first == "holds" {
+    let rounds = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 50 : 50
+    let held = HeldOffAndOnTheCPU().run(rounds: rounds)
+    print("sleeps \(held.sleeps) computing-on-cpu-permille \(Int(held.computingOnCPU * 1000))")
     exit(0)
 }
 

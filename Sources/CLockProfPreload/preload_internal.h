@@ -94,6 +94,14 @@ static inline uint64_t lp_now(void) {
     clock_gettime(CLOCK_MONOTONIC, &now);
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
+/// The calling thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID: a system call, not the
+/// vDSO). Read only at both ends of a timed hold of a lock that has made someone wait, for
+/// `holder_on_cpu`; never 0 (0 means "not read").
+static inline uint64_t lp_thread_cpu_now(void) {
+    struct timespec now;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return 0;
+    return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec + 1;
+}
 
 // MARK: Lock records
 
@@ -116,6 +124,7 @@ typedef struct lp_lock {
     uintptr_t address;
     uint64_t acquisitions, secondary, failed_try;  // secondary: re-entries (recursive), shared (rwlock)
     uint64_t sampled_holds, sampled_hold_ns;
+    uint64_t cpu_measured_hold_ns, holder_cpu_ns;  // timed holds whose holder's CPU clock was read
     uint64_t condition_wait_ns, condition_timeouts;
     uint64_t signals, broadcasts;    // conditions: pthread_cond_signal / broadcast calls (atomic adds)
     struct lp_lock *next_in_bucket;  // the address table's chain (live locks only)
@@ -161,6 +170,7 @@ typedef struct {
     uintptr_t address;
     lp_lock *lock;
     uint64_t start;
+    uint64_t cpu_start;  // the holder's CPU clock at the start (after `start`), 0 when not read
     int sampled;  // else: the acquisition was contended
 } lp_timed_hold;
 

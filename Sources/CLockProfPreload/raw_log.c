@@ -294,6 +294,8 @@ static void log_statistics(lp_lock *lock) {
     put64(&body, __atomic_load_n(&lock->condition_timeouts, __ATOMIC_RELAXED));
     put64(&body, __atomic_load_n(&lock->signals, __ATOMIC_RELAXED));
     put64(&body, __atomic_load_n(&lock->broadcasts, __ATOMIC_RELAXED));
+    put64(&body, __atomic_load_n(&lock->cpu_measured_hold_ns, __ATOMIC_RELAXED));
+    put64(&body, __atomic_load_n(&lock->holder_cpu_ns, __ATOMIC_RELAXED));
     emit(RAW_STATISTICS, &body);
 }
 

@@ -106,6 +106,14 @@ void lp_threads_fork_prepare(void) { lp_spin_lock(&threads_lock); }
 void lp_threads_fork_release(void) { lp_spin_unlock(&threads_lock); }
 
 // MARK: Timed holds
+//
+// A timed hold (begun by a wait, or sampled) of a lock that has made someone wait before also
+// reads the holder's CPU clock, right after the wall clock at its start and right before it at its
+// release, so the CPU interval lies inside the wall one; the release adds both intervals to the
+// lock's `cpu_measured_hold_ns` and `holder_cpu_ns` (`holder_on_cpu` in the report, as
+// LockCore+HolderCPU.swift does for ProfiledLock). A lock that never waited pays no CPU clock
+// read: it is never flagged, and the read is a system call. Timed holds live in the thread's own
+// state and are released on the thread that took them, so no other thread reads them.
 
 static void push_timed(lp_thread *thread, uintptr_t address, lp_lock *lock, uint64_t start, int sampled) {
     if (thread->timed_count == LP_TIMED_HOLDS) return;  // deeper nesting is not timed
@@ -113,6 +121,7 @@ static void push_timed(lp_thread *thread, uintptr_t address, lp_lock *lock, uint
     hold->address = address;
     hold->lock = lock;
     hold->start = start;
+    hold->cpu_start = __atomic_load_n(&lock->has_events, __ATOMIC_RELAXED) ? lp_thread_cpu_now() : 0;
     hold->sampled = sampled;
 }
 
@@ -181,11 +190,17 @@ int lp_release_slow(lp_thread *thread, uintptr_t address, int kind, int maybe_wa
         else if (timed) lock = hold.lock;
         if (lock && __atomic_load_n(&lock->waiters, __ATOMIC_RELAXED) == 0) lock = NULL;
     }
+    uint64_t cpu_end = timed && hold.cpu_start ? lp_thread_cpu_now() : 0;
     uint64_t now = (timed || lock) ? lp_now() : 0;
     int result = release(object);
     if (result != 0) {
-        if (timed) push_timed(thread, address, hold.lock, hold.start, hold.sampled);
+        if (timed) thread->timed[thread->timed_count++] = hold;  // still held: pop_timed left room
         return result;
+    }
+    if (cpu_end) {
+        __atomic_fetch_add(&hold.lock->cpu_measured_hold_ns, now > hold.start ? now - hold.start : 0, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&hold.lock->holder_cpu_ns, cpu_end > hold.cpu_start ? cpu_end - hold.cpu_start : 0,
+                           __ATOMIC_RELAXED);
     }
     // A timed hold that made nobody wait is a sample for the hold estimate (one that did is a
     // blocking hold, below).

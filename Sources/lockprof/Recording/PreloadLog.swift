@@ -65,6 +65,10 @@ struct PreloadLog {
         var signals: UInt64 = 0
         /// Conditions: pthread_cond_broadcast calls.
         var broadcasts: UInt64 = 0
+        /// Wall time of the timed holds whose holder's CPU clock was read (0 in an older log).
+        var cpuMeasuredHoldNanoseconds: UInt64 = 0
+        /// The holders' CPU time over those holds.
+        var holderCPUNanoseconds: UInt64 = 0
     }
 
     var process: Process?
@@ -153,7 +157,8 @@ struct PreloadLog {
             statistics[lock] = Statistics(
                 acquisitions: acquisitions, secondary: secondary, failedTryLocks: failed, sampledHolds: sampled,
                 sampledHoldNanoseconds: sampledNanoseconds, conditionWaitNanoseconds: conditionWait,
-                conditionTimeouts: conditionTimeouts, signals: body.u64() ?? 0, broadcasts: body.u64() ?? 0)
+                conditionTimeouts: conditionTimeouts, signals: body.u64() ?? 0, broadcasts: body.u64() ?? 0,
+                cpuMeasuredHoldNanoseconds: body.u64() ?? 0, holderCPUNanoseconds: body.u64() ?? 0)
         case 8:
             guard let base = body.u64(), let path = body.string(), let buildID = body.counted(),
                 let rangeCount = body.u16()

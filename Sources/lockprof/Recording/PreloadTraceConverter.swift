@@ -178,6 +178,8 @@ private struct Conversion {
                 values.failedTryLocks = counted.failedTryLocks
                 values.sampledHolds = counted.sampledHolds
                 values.sampledHoldNanoseconds = counted.sampledHoldNanoseconds
+                values.cpuMeasuredHoldNanoseconds = counted.cpuMeasuredHoldNanoseconds
+                values.holderCPUNanoseconds = counted.holderCPUNanoseconds
                 switch kind {
                 case .recursive: values.reentries = counted.secondary
                 case .rwlock: values.sharedAcquisitions = counted.secondary

@@ -172,6 +172,41 @@ import Testing
         ])
     }
 
+    @Test func aLockHeldAcrossASleepIsOffTheCPUAndOneHeldAcrossAComputationIsOnIt() throws {
+        let directory = try temporaryDirectory()
+        let trace = directory.appendingPathComponent("holds.trace").path
+        let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
+        let result = try CommandRunner.run(["record", "-o", trace, "--", program, "holds", "40"])
+        #expect(result.status == 0)
+        let printed = try #require(result.outputLines.first { $0.hasPrefix("sleeps ") }).split(separator: " ")
+        #expect(printed.count == 4 && printed[1] == "120")
+        let ownShare = Double(printed.last.flatMap { Int($0) } ?? 0) / 1000
+        let report = try CommandRunner.run(["report", "--format", "json", "--threshold", "1%", "--stacks", "1", trace])
+        let json = try JSONSerialization.jsonObject(with: Data(report.standardOutput.utf8)) as? [String: Any] ?? [:]
+        let locks = json["locks"] as? [[String: Any]] ?? []
+        func lock(_ declaration: String) throws -> [String: Any] {
+            let name = try Self.lockName(at: declaration, in: "HeldOffAndOnTheCPU.swift", wrapper: "NSLock")
+            return try #require(locks.first { $0["name"] as? String == name }, "no \(name) in \(locks.prefix(4).map { $0["name"] ?? "" })")
+        }
+        let sleeping = try lock("let sleepingLock = NSLock()")
+        let computing = try lock("let computingLock = NSLock()")
+        #expect(sleeping["acquisitions"] as? Int == 120)
+        #expect(computing["acquisitions"] as? Int == 120)
+        // Three threads take each lock in turn, so most holds begin with a wait and are timed,
+        // with the holder's CPU clock (thread_state.c, "Timed holds").
+        let sleepingShare = try #require(sleeping["holder_on_cpu"] as? Double, "\(sleeping)")
+        let computingShare = try #require(computing["holder_on_cpu"] as? Double, "\(computing)")
+        #expect(sleepingShare < 0.3)
+        #expect(computingShare > sleepingShare + 0.2, "computing \(computingShare), its holders' own \(ownShare)")
+        #expect((sleeping["diagnosis"] as? [String: Any])?["pattern"] as? String == "blocking-under-lock")
+        // On a machine so loaded that a computing thread runs less than 85% of its hold, the
+        // share says so; the pattern is checked when the holders themselves saw the CPU.
+        if ownShare > 0.85 {
+            #expect(computingShare > 0.7, "its holders' own \(ownShare)")
+            #expect((computing["diagnosis"] as? [String: Any])?["pattern"] as? String == "long-critical-section")
+        }
+    }
+
     @Test func errorsOfAnErrorCheckingMutexComeBackUnchanged() throws {
         let directory = try temporaryDirectory()
         let program = CommandRunner.executable.deletingLastPathComponent().appendingPathComponent("unmodified-locks").path
