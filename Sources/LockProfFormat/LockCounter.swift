@@ -74,9 +74,16 @@ public enum LockCounter: Int, CaseIterable, Sendable {
 /// The values of every ``LockCounter`` of one lock, and its wait histogram: what the runtime reads
 /// from a lock, and what `LockSnapshot` and ``LockStatisticsRecord`` carry. Read a counter by
 /// name (`counters.acquisitions`) or by case (`counters[.acquisitions]`).
+///
+/// Stored for a million of them (`lockprof report` of a trace with one lock per object): the
+/// acquisitions, the one counter every lock that was taken has, inline; the others in an array
+/// that ends at the last one set to a non-zero value, so a lock that was only taken (most of a
+/// million fine-grained locks) allocates nothing (docs/performance.md, "A million locks").
 public struct LockCounters: Equatable, Sendable {
-    /// Indexed by ``LockCounter/rawValue``; always one value per counter.
-    private var values = [UInt64](repeating: 0, count: LockCounter.allCases.count)
+    /// ``LockCounter/acquisitions``.
+    private var acquisitionCount: UInt64 = 0
+    /// The other counters, indexed by ``LockCounter/rawValue`` − 1; a counter past the end is 0.
+    private var others: [UInt64] = []
     /// Log-scale wait histogram: bucket `i` counts waits `w` with `floor(log2(max(w, 1))) == i`,
     /// at most ``TraceLimits/histogramBuckets`` buckets. Trailing empty buckets may be omitted.
     public var waitHistogram: [UInt64]
@@ -89,8 +96,32 @@ public struct LockCounters: Equatable, Sendable {
 
     /// The value of one counter.
     public subscript(counter: LockCounter) -> UInt64 {
-        get { values[counter.rawValue] }
-        set { values[counter.rawValue] = newValue }
+        get {
+            if counter == .acquisitions { return acquisitionCount }
+            let index = counter.rawValue - 1
+            return index < others.count ? others[index] : 0
+        }
+        set {
+            guard counter != .acquisitions else {
+                acquisitionCount = newValue
+                return
+            }
+            let index = counter.rawValue - 1
+            if index >= others.count {
+                guard newValue != 0 else { return }
+                others.append(contentsOf: repeatElement(0, count: index + 1 - others.count))
+            }
+            others[index] = newValue
+        }
+    }
+
+    /// How many counters besides the acquisitions have storage (what a million locks cost).
+    var storedCounters: Int { others.count }
+
+    /// Whether both have the same value in every counter and the same histogram (a counter set
+    /// back to 0 is equal to one never set).
+    public static func == (a: LockCounters, b: LockCounters) -> Bool {
+        a.waitHistogram == b.waitHistogram && LockCounter.allCases.allSatisfy { a[$0] == b[$0] }
     }
 
     /// These counters minus an earlier reading of the same lock: what happened in between. The

@@ -57,4 +57,24 @@ import Testing
             #expect(delta[counter] == 0, "\(counter)")
         }
     }
+
+    /// The storage keeps only what is set (LockCounters: acquisitions inline, the rest up to the
+    /// last non-zero one): each counter still reads back alone, and zeros are zeros.
+    @Test func eachCounterIsStoredApartAndAZeroedOneEqualsOneNeverSet() {
+        for counter in LockCounter.allCases {
+            var counters = LockCounters()
+            counters[counter] = 41
+            for other in LockCounter.allCases { #expect(counters[other] == (other == counter ? 41 : 0), "\(counter) set, \(other) read") }
+            #expect(counters != LockCounters())
+            counters[counter] = 0
+            #expect(counters == LockCounters(), "\(counter) set back to 0")
+        }
+        var taken = LockCounters()
+        taken.acquisitions = 1
+        taken.timeouts = 0
+        #expect(taken.storedCounters == 0, "a lock that was only taken stores nothing but its acquisitions")
+        taken.holderCPUNanoseconds = 5
+        #expect(taken.storedCounters == LockCounter.allCases.count - 1)
+        #expect(Self.distinctCounters() == Self.distinctCounters().merged(with: LockCounters()))
+    }
 }

@@ -1,12 +1,13 @@
 /// Values by lock id, for the ids of one process: what ``ProcessTrace`` keeps its `lock` and
 /// `lockStatistics` records in. Reads like a `[UInt32: Value]` (subscript by id, `count`,
 /// `keys`, `values`, a collection of `(key, value)` pairs in no promised order), but finds an id
-/// without hashing: a process's lock ids are dense (the runtime numbers each shard's locks from
-/// 1 and puts the shard in the id's low 3 bits, so a program's ids fill at least one in eight of
-/// the numbers up to the largest), so an array indexed by id holds each id's position among the
-/// values, and the values sit one after the other in a second array. No rehash as a million locks
-/// are added, and 4 bytes per id instead of a hash table's two buckets per lock
-/// (docs/performance.md, "A million locks").
+/// without hashing: a process's lock ids are dense within each of their 8 residues (the runtime
+/// numbers each shard's locks from 1 and puts the shard in the id's low 3 bits: a one-thread
+/// program's ids are one in eight of the numbers, a preloaded program's every number), so one
+/// array per residue, indexed by `id >> 3`, holds each id's position among the values, and the
+/// values sit one after the other in another array. No rehash as a million locks are added, and
+/// 4 bytes per id instead of a hash table's two buckets per lock (docs/performance.md, "A million
+/// locks").
 ///
 /// An id far beyond what the values held would need (a damaged or hostile trace) goes to a
 /// dictionary instead, so the index stays proportional to the values held.
@@ -23,20 +24,20 @@ public struct LockIDTable<Value>: Collection {
     /// The ids and values, in the order the ids were first given a value (a removal moves the
     /// last one into the gap).
     private var entries: [Element] = []
-    /// Indexed by id: the id's position in `entries` plus 1; 0 for an id not held (or held in
-    /// `farPositions`).
-    private var positions: [UInt32] = []
+    /// Indexed by residue (`id & 7`), then by `id >> 3`: the id's position in `entries` plus 1; 0
+    /// for an id not held (or held in `farPositions`).
+    private var positions = [[UInt32]](repeating: [], count: 8)
     /// The positions in `entries` of the ids that were too large for `positions`.
     private var farPositions: [UInt32: Int] = [:]
 
     /// An empty table.
     public init() {}
 
-    /// An id gets a slot in `positions` when it is below this many times the count, plus
-    /// ``indexSlack``: twice the eight of the runtime's shard numbering.
-    static var indexSpread: Int { 16 }
+    /// An id gets a slot in its residue's `positions` when `id >> 3` is below this many times the
+    /// count, plus ``indexSlack``: twice what dense numbering needs.
+    static var indexSpread: Int { 2 }
     /// See ``indexSpread``.
-    static var indexSlack: Int { 4096 }
+    static var indexSlack: Int { 512 }
 
     /// A position among the entries: its own type, as `Dictionary`'s, so that `table[7]` is the
     /// value of id 7, never the eighth entry.
@@ -85,6 +86,9 @@ public struct LockIDTable<Value>: Collection {
     /// Every value.
     public var values: [Value] { entries.map(\.value) }
 
+    /// How many ids the index has a slot for (what a hostile id must not make large).
+    var indexedIDs: Int { positions.reduce(0) { $0 + $1.count } }
+
     /// Adds the values of `other`, `combine` choosing between two values of one id (as
     /// `Dictionary.merge(_:uniquingKeysWith:)`).
     public mutating func merge(_ other: LockIDTable<Value>, uniquingKeysWith combine: (Value, Value) -> Value) {
@@ -93,20 +97,22 @@ public struct LockIDTable<Value>: Collection {
 
     /// Where `id`'s entry is, nil when it has none.
     private func position(of id: UInt32) -> Int? {
-        let index = Int(id)
-        if index < positions.count, positions[index] != 0 { return Int(positions[index]) - 1 }
+        let residue = Int(id & 7)
+        let index = Int(id >> 3)
+        if index < positions[residue].count, positions[residue][index] != 0 { return Int(positions[residue][index]) - 1 }
         return farPositions.isEmpty ? nil : farPositions[id]
     }
 
     /// Records that `id`'s entry is at `position`, nil for none. An id keeps the place it was
     /// first given (`positions` or `farPositions`), so a look-up finds it in one of the two.
     private mutating func setPosition(_ position: Int?, of id: UInt32) {
-        let index = Int(id)
-        if index < positions.count, positions[index] != 0 || farPositions[id] == nil {
-            positions[index] = position.map { UInt32($0 + 1) } ?? 0
-        } else if position != nil, farPositions[id] == nil, index < Self.indexSpread * entries.count + Self.indexSlack {
-            positions.append(contentsOf: repeatElement(0, count: index + 1 - positions.count))
-            positions[index] = UInt32(position! + 1)
+        let residue = Int(id & 7)
+        let index = Int(id >> 3)
+        if index < positions[residue].count, positions[residue][index] != 0 || farPositions[id] == nil {
+            positions[residue][index] = position.map { UInt32($0 + 1) } ?? 0
+        } else if let position, farPositions[id] == nil, index < Self.indexSpread * entries.count + Self.indexSlack {
+            positions[residue].append(contentsOf: repeatElement(0, count: index + 1 - positions[residue].count))
+            positions[residue][index] = UInt32(position + 1)
         } else {
             farPositions[id] = position
         }
