@@ -75,14 +75,20 @@ public enum LockCounter: Int, CaseIterable, Sendable {
 /// from a lock, and what `LockSnapshot` and ``LockStatisticsRecord`` carry. Read a counter by
 /// name (`counters.acquisitions`) or by case (`counters[.acquisitions]`).
 ///
-/// Stored for a million of them (`lockprof report` of a trace with one lock per object): the
-/// acquisitions, the one counter every lock that was taken has, inline; the others in an array
-/// that ends at the last one set to a non-zero value, so a lock that was only taken (most of a
-/// million fine-grained locks) allocates nothing (docs/performance.md, "A million locks").
+/// Stored for a million of them (`lockprof report` of a trace with one lock per object): what
+/// every lock that was taken has — its acquisitions, and its sampled holds (the runtime times a
+/// lock's first acquisition) — inline; the other counters in an array that ends at the last one
+/// set to a non-zero value, so a lock nobody waited for allocates nothing (docs/performance.md,
+/// "A million locks").
 public struct LockCounters: Equatable, Sendable {
     /// ``LockCounter/acquisitions``.
     private var acquisitionCount: UInt64 = 0
-    /// The other counters, indexed by ``LockCounter/rawValue`` − 1; a counter past the end is 0.
+    /// ``LockCounter/sampledHolds``.
+    private var sampledHoldCount: UInt64 = 0
+    /// ``LockCounter/sampledHoldNanoseconds``.
+    private var sampledHoldTime: UInt64 = 0
+    /// The other counters, in ``LockCounter`` order without the three above (``otherIndex(_:)``);
+    /// a counter past the end is 0.
     private var others: [UInt64] = []
     /// Log-scale wait histogram: bucket `i` counts waits `w` with `floor(log2(max(w, 1))) == i`,
     /// at most ``TraceLimits/histogramBuckets`` buckets. Trailing empty buckets may be omitted.
@@ -97,25 +103,38 @@ public struct LockCounters: Equatable, Sendable {
     /// The value of one counter.
     public subscript(counter: LockCounter) -> UInt64 {
         get {
-            if counter == .acquisitions { return acquisitionCount }
-            let index = counter.rawValue - 1
-            return index < others.count ? others[index] : 0
+            switch counter {
+            case .acquisitions: return acquisitionCount
+            case .sampledHolds: return sampledHoldCount
+            case .sampledHoldNanoseconds: return sampledHoldTime
+            default:
+                let index = Self.otherIndex(counter)
+                return index < others.count ? others[index] : 0
+            }
         }
         set {
-            guard counter != .acquisitions else {
-                acquisitionCount = newValue
-                return
+            switch counter {
+            case .acquisitions: acquisitionCount = newValue
+            case .sampledHolds: sampledHoldCount = newValue
+            case .sampledHoldNanoseconds: sampledHoldTime = newValue
+            default:
+                let index = Self.otherIndex(counter)
+                if index >= others.count {
+                    guard newValue != 0 else { return }
+                    others.append(contentsOf: repeatElement(0, count: index + 1 - others.count))
+                }
+                others[index] = newValue
             }
-            let index = counter.rawValue - 1
-            if index >= others.count {
-                guard newValue != 0 else { return }
-                others.append(contentsOf: repeatElement(0, count: index + 1 - others.count))
-            }
-            others[index] = newValue
         }
     }
 
-    /// How many counters besides the acquisitions have storage (what a million locks cost).
+    /// Where a counter that is not kept inline is in `others`: its place among the counters,
+    /// less the inline ones before it (acquisitions first, the two sampled-hold ones 6th and 7th).
+    private static func otherIndex(_ counter: LockCounter) -> Int {
+        counter.rawValue < LockCounter.sampledHolds.rawValue ? counter.rawValue - 1 : counter.rawValue - 3
+    }
+
+    /// How many counters have storage beside the three kept inline (what a million locks cost).
     var storedCounters: Int { others.count }
 
     /// Whether both have the same value in every counter and the same histogram (a counter set

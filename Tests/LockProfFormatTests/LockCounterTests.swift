@@ -58,8 +58,8 @@ import Testing
         }
     }
 
-    /// The storage keeps only what is set (LockCounters: acquisitions inline, the rest up to the
-    /// last non-zero one): each counter still reads back alone, and zeros are zeros.
+    /// The storage keeps only what is set (LockCounters: three counters inline, the rest up to
+    /// the last non-zero one): each counter still reads back alone, and zeros are zeros.
     @Test func eachCounterIsStoredApartAndAZeroedOneEqualsOneNeverSet() {
         for counter in LockCounter.allCases {
             var counters = LockCounters()
@@ -71,10 +71,13 @@ import Testing
         }
         var taken = LockCounters()
         taken.acquisitions = 1
+        taken.sampledHolds = 1
+        taken.sampledHoldNanoseconds = 580
         taken.timeouts = 0
-        #expect(taken.storedCounters == 0, "a lock that was only taken stores nothing but its acquisitions")
+        #expect(taken.storedCounters == 0, "a lock that was only taken stores nothing beside what is inline")
         taken.holderCPUNanoseconds = 5
-        #expect(taken.storedCounters == LockCounter.allCases.count - 1)
+        #expect(taken.storedCounters == LockCounter.allCases.count - 3)
+        #expect(taken.acquisitions == 1 && taken.sampledHolds == 1 && taken.sampledHoldNanoseconds == 580)
         #expect(Self.distinctCounters() == Self.distinctCounters().merged(with: LockCounters()))
     }
 }
