@@ -26,9 +26,16 @@ static inline int may_have_waiters(const pthread_mutex_t *mutex) {
     return word > 1;
 }
 
-static int pass_lock(pthread_mutex_t *mutex) {
+// The rare paths of the interposers are out of line, so that their fast paths, which only
+// tail-call, need no stack frame and save no register.
+static __attribute__((noinline)) int pass_lock(pthread_mutex_t *mutex) {
     if (LP_UNLIKELY(!lp_real.mutex_lock) && !lp_resolve()) return 0;
     return lp_real.mutex_lock(mutex);
+}
+
+static __attribute__((noinline)) int pass_unlock(pthread_mutex_t *mutex) {
+    if (LP_UNLIKELY(!lp_real.mutex_unlock) && !lp_resolve()) return 0;
+    return lp_real.mutex_unlock(mutex);
 }
 
 static int acquire_blocking(void *mutex, const void *unused) {
@@ -108,15 +115,23 @@ static inline int take_normal(pthread_mutex_t *mutex) {
     return 0;
 }
 
-int pthread_mutex_lock(pthread_mutex_t *mutex) {
-    if (LP_UNLIKELY(lp_self.busy | !lp_active)) return pass_lock(mutex);
-    if (LP_LIKELY(mutex->__data.__kind == 0 && lp_self.tid != 0)) {
-        if (LP_LIKELY(take_normal(mutex) == 0)) return count_uncontended(mutex);
-        return lock_contended(mutex, EBUSY, NULL);
-    }
+// Every mutex but a normal one (and a normal one before the thread's tid is known): through the
+// real trylock.
+static __attribute__((noinline)) int lock_other_kinds(pthread_mutex_t *mutex) {
     int tried = lp_real.mutex_trylock(mutex);
     if (LP_LIKELY(tried == 0)) return count_uncontended(mutex);
     return lock_contended(mutex, tried, NULL);
+}
+
+int pthread_mutex_lock(pthread_mutex_t *mutex) {
+    if (LP_UNLIKELY(lp_self.busy | !lp_active)) return pass_lock(mutex);
+    if (LP_LIKELY(mutex->__data.__kind == 0 && lp_self.tid != 0)) {
+        // A tail call, always: count_uncontended's result is known to be 0, and the compiler
+        // would otherwise call it and return 0 itself, in a stack frame.
+        if (LP_LIKELY(take_normal(mutex) == 0)) __attribute__((musttail)) return count_uncontended(mutex);
+        return lock_contended(mutex, EBUSY, NULL);
+    }
+    return lock_other_kinds(mutex);
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t *mutex, const struct timespec *deadline) {
@@ -159,10 +174,7 @@ static __attribute__((noinline)) int unlock_general(pthread_mutex_t *mutex, int 
 
 int pthread_mutex_unlock(pthread_mutex_t *mutex) {
     lp_thread *thread = &lp_self;
-    if (LP_UNLIKELY(thread->busy | !lp_active)) {
-        if (LP_UNLIKELY(!lp_real.mutex_unlock) && !lp_resolve()) return 0;
-        return lp_real.mutex_unlock(mutex);
-    }
+    if (LP_UNLIKELY(thread->busy | !lp_active)) return pass_unlock(mutex);
     // The commonest release: a normal mutex (kind 0: its word is 0/1/2) that is the latest lock
     // the thread holds, nobody waiting, no hold being timed.
     uint32_t held = thread->held_count;

@@ -95,8 +95,8 @@ static inline uint64_t lp_now(void) {
     return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 /// The calling thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID: a system call, not the
-/// vDSO). Read only at both ends of a timed hold of a lock that has made someone wait, for
-/// `holder_on_cpu`; never 0 (0 means "not read").
+/// vDSO). Read only at both ends of 1 in LP_CPU_SAMPLE_INTERVAL timed holds of locks that have
+/// made someone wait, for `holder_on_cpu`; never 0 (0 means "not read").
 static inline uint64_t lp_thread_cpu_now(void) {
     struct timespec now;
     if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now) != 0) return 0;
@@ -159,6 +159,8 @@ void lp_each_lock(void (*body)(lp_lock *));
 #define LP_TIMED_HOLDS 4
 /// One uncontended acquisition in this many is timed to its release (TraceLimits.holdSampleInterval).
 #define LP_SAMPLE_INTERVAL 64
+/// One in this many timed holds of a lock that has waited reads the holder's CPU clock (a power of 2).
+#define LP_CPU_SAMPLE_INTERVAL 16
 
 typedef struct {
     uintptr_t address;
@@ -190,6 +192,7 @@ typedef struct lp_thread {
     uint32_t tid;
     uint32_t sample_countdown;
     uint32_t timed_count;
+    uint32_t cpu_timed_holds;  // timed holds of locks that waited: 1 in LP_CPU_SAMPLE_INTERVAL reads the CPU clock
     uint32_t held_count;  // locks held now; only the first LP_HELD_LOCKS are in `held`
     uint64_t last_pair;   // the pair key (lock_order.c) last met holding one lock: known to the table
     lp_held_lock held[LP_HELD_LOCKS];

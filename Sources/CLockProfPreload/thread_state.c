@@ -107,13 +107,16 @@ void lp_threads_fork_release(void) { lp_spin_unlock(&threads_lock); }
 
 // MARK: Timed holds
 //
-// A timed hold (begun by a wait, or sampled) of a lock that has made someone wait before also
-// reads the holder's CPU clock, right after the wall clock at its start and right before it at its
-// release, so the CPU interval lies inside the wall one; the release adds both intervals to the
-// lock's `cpu_measured_hold_ns` and `holder_cpu_ns` (`holder_on_cpu` in the report, as
-// LockCore+HolderCPU.swift does for ProfiledLock). A lock that never waited pays no CPU clock
-// read: it is never flagged, and the read is a system call. Timed holds live in the thread's own
-// state and are released on the thread that took them, so no other thread reads them.
+// One in LP_CPU_SAMPLE_INTERVAL timed holds (begun by a wait, or sampled) of locks that have made
+// someone wait before (the thread's first such hold, then every 16th) also reads the holder's CPU
+// clock, right after the wall clock at its start and right before it at its release, so the CPU
+// interval lies inside the wall one; the release adds both intervals to the lock's
+// `cpu_measured_hold_ns` and `holder_cpu_ns` (`holder_on_cpu` in the report: their ratio, so a
+// sample of the holds measures it as well as all would). The read is a system call: on every
+// timed hold of a lock that waited it cut a two-thread hammer's throughput to 0.76x
+// (docs/performance.md, "Programs as they are"); a lock that never waited pays none (it is never
+// flagged). Timed holds live in the thread's own state and are released on the thread that took
+// them, so no other thread reads them.
 
 static void push_timed(lp_thread *thread, uintptr_t address, lp_lock *lock, uint64_t start, int sampled) {
     if (thread->timed_count == LP_TIMED_HOLDS) return;  // deeper nesting is not timed
@@ -121,7 +124,11 @@ static void push_timed(lp_thread *thread, uintptr_t address, lp_lock *lock, uint
     hold->address = address;
     hold->lock = lock;
     hold->start = start;
-    hold->cpu_start = __atomic_load_n(&lock->has_events, __ATOMIC_RELAXED) ? lp_thread_cpu_now() : 0;
+    hold->cpu_start = 0;
+    if (__atomic_load_n(&lock->has_events, __ATOMIC_RELAXED) &&
+        (thread->cpu_timed_holds++ & (LP_CPU_SAMPLE_INTERVAL - 1)) == 0) {
+        hold->cpu_start = lp_thread_cpu_now();
+    }
     hold->sampled = sampled;
 }
 
