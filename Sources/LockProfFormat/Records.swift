@@ -195,6 +195,20 @@ public struct SymbolRecord: Equatable, Sendable {
         self.file = file
         self.line = line
     }
+
+    /// The line, nil when there is none (0 is none).
+    public var knownLine: UInt32? { line.flatMap { $0 == 0 ? nil : $0 } }
+
+    /// The file when it is known, nil when it is a guess. For a module without debug information
+    /// (libswift_Concurrency, libdispatch, Foundation) llvm-symbolizer still names a file, with no
+    /// line: the symbol table's first `FILE` entry, usually `crtstuff.c`, which has nothing to do
+    /// with the function. Debug information gives a file a line, so a file without one is
+    /// dropped: no file is better than a wrong one. The report and the live profile both print
+    /// this.
+    public var knownFile: String? {
+        guard let file, !file.isEmpty, knownLine != nil else { return nil }
+        return file
+    }
 }
 
 /// An acquisition that had to wait.

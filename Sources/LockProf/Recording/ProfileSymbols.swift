@@ -85,8 +85,10 @@ final class ProfileSymbols: Sendable {
         }
         for symbol in SessionSymbolizer.symbolize(frames: Array(byFrame.keys), modules: modules) {
             for address in byFrame[symbol.frame] ?? [] {
+                // No file rather than llvm-symbolizer's guess for a module without debug
+                // information (SymbolRecord.knownFile), as the report prints it.
                 result[address] = PprofProfile.Frame(
-                    function: symbol.function, file: symbol.file ?? "", line: symbol.line ?? 0, address: address)
+                    function: symbol.function, file: symbol.knownFile ?? "", line: symbol.knownLine ?? 0, address: address)
             }
         }
         for address in addresses where result[address] == nil {

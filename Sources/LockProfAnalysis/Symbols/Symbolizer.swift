@@ -48,19 +48,8 @@ package struct Symbolizer: Sendable {
         guard let symbol = symbols[frame] else {
             return FrameReport(function: "0x" + String(frame.offset, radix: 16), module: module)
         }
-        let line = symbol.line.flatMap { $0 == 0 ? nil : $0 }
-        let file = Self.knownFile(symbol.file, line: line)
-        return FrameReport(function: symbol.function, file: file, line: line, module: module)
-    }
-
-    /// The frame's file when it is known, nil when it is a guess. For a module without debug
-    /// information (libswift_Concurrency, libdispatch, Foundation) llvm-symbolizer still names a
-    /// file, with no line: the symbol table's first `FILE` entry, usually `crtstuff.c`, which
-    /// has nothing to do with the function. Debug information gives a file a line, so a file
-    /// without one is dropped: no file is better than a wrong one.
-    static func knownFile(_ file: String?, line: UInt32?) -> String? {
-        guard let file, !file.isEmpty, line != nil else { return nil }
-        return file
+        // A file without a line is llvm-symbolizer's guess (SymbolRecord.knownFile).
+        return FrameReport(function: symbol.function, file: symbol.knownFile, line: symbol.knownLine, module: module)
     }
 
     static func basename(_ path: String) -> String {
