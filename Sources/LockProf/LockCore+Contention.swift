@@ -17,8 +17,9 @@ extension LockCore {
     @usableFromInline @inline(never)
     func startSampledHold() {
         guard lockprof_is_recording() != 0 else { return }
-        slots[LockSlot.holdStart].store(max(lockprof_now_ns(), 1), ordering: .relaxed)
-        if let side = existingSideSlots { startHolderCPUClock(side) }
+        let start = max(lockprof_now_ns(), 1)
+        slots[LockSlot.holdStart].store(start, ordering: .relaxed)
+        if let side = existingSideSlots { startHolderCPUClock(side, wallStart: start) }
     }
 
     /// Waits for the lock; returns false when `timeoutNanoseconds` (≥ 0) passed first.
@@ -134,7 +135,7 @@ extension LockCore {
         // The word says this hold is timed (it began with a wait while recording).
         if mode == .exclusive {
             slots[LockSlot.holdStart].store(max(now, 1), ordering: .relaxed)
-            startHolderCPUClock(side)
+            startHolderCPUClock(side, wallStart: max(now, 1))
         }
         accountWait(since: waitStart, to: now, waiterStack: waiterStack, holderStack: holderStack, timedOut: false, mode: mode)
     }

@@ -7,9 +7,15 @@ import Synchronization
 // running, from the holder thread's CPU clock (CLOCK_THREAD_CPUTIME_ID, `lockprof_thread_cpu_ns`)
 // read at both ends of holds that are timed anyway, never on the uncontended path.
 //
-// Which holds are covered: an exclusive hold (mutex, writer, recursive lock) that is timed —
-// sampled (1 in 64 acquisitions while recording) or begun by a wait — and whose lock already has
-// its side block when the hold begins (the lock has waited, or failed a tryLock, before). At the
+// Which holds are covered: a lock's exclusive holds (mutex, writer, recursive lock) that are timed
+// — sampled (1 in 64 acquisitions while recording) or begun by a wait — once the lock has its side
+// block (it has waited, or failed a tryLock, before), and that begin at least
+// ``LockCore/holderCPUInterval`` (100 µs) after the latest one that was measured
+// (`cpuMeasuredHoldStart`, written by the holder under the lock). So every hold of a lock held for
+// milliseconds is measured, and a lock taken millions of times a second reads the clock at most
+// 10 000 times a second: reading it, a system call, on every timed hold cost the preload library's
+// two-thread hammer a quarter of its throughput (docs/performance.md, "Programs as they are"). The
+// share is a ratio of sums, which the long holds dominate anyway. At the
 // hold's start, right after the wall clock, the holder reads its CPU clock into the side block
 // (`holdStartCPU`, with its thread token in `holdStartThread`); its release reads the CPU clock
 // again, just before the wall clock, so the CPU interval lies inside the wall interval. The hold
@@ -29,9 +35,20 @@ import Synchronization
 // by a later hold.
 
 extension LockCore {
-    /// At the start of a timed hold, after its wall-clock reading: reads the holder's CPU clock
-    /// into `side` when the lock has one (the protocol above). By the holder.
-    func startHolderCPUClock(_ side: UnsafeMutablePointer<Atomic<UInt64>>) {
+    /// A timed hold reads the holder's CPU clock only this long (ns) after the latest one that did
+    /// (the protocol above).
+    static var holderCPUInterval: UInt64 { 100_000 }
+
+    /// At the start of a timed hold that began at `wallStart`, after that wall-clock reading:
+    /// reads the holder's CPU clock into `side` when the latest hold that did began at least
+    /// ``holderCPUInterval`` earlier (the protocol above). By the holder.
+    func startHolderCPUClock(_ side: UnsafeMutablePointer<Atomic<UInt64>>, wallStart: UInt64) {
+        let latest = side[SideSlot.cpuMeasuredHoldStart].load(ordering: .relaxed)
+        guard latest == 0 || wallStart &- latest >= Self.holderCPUInterval else {
+            side[SideSlot.holdStartCPU].store(0, ordering: .relaxed)
+            return
+        }
+        side[SideSlot.cpuMeasuredHoldStart].store(wallStart, ordering: .relaxed)
         side[SideSlot.holdStartThread].store(UInt64(lockprof_thread_token()), ordering: .relaxed)
         side[SideSlot.holdStartCPU].store(lockprof_thread_cpu_ns(), ordering: .relaxed)
     }

@@ -4,9 +4,9 @@ import Synchronization
 // MARK: - The side block
 //
 // What a lock that never waits never writes: the contended path's own slots (`firstWaiterArrival`,
-// `holderStack`, `holdStartCPU`, `holdStartThread`), every counter of the schema that is not in
-// the lock's block (LockSlot.of returns nil for it) and the 64-bucket wait histogram: 87 UInt64
-// slots, 696 bytes, allocated on first need. How each slot is written: LockCore+CounterBlock.swift.
+// `holderStack`, `holdStartCPU`, `holdStartThread`, `cpuMeasuredHoldStart`), every counter of the schema
+// that is not in the lock's block (LockSlot.of returns nil for it) and the 64-bucket wait
+// histogram: 88 UInt64 slots, 704 bytes, allocated on first need. How each slot is written: LockCore+CounterBlock.swift.
 //
 // Publication: the block's address is the lock block's `side` slot, 0 until then. A thread that
 // needs it and reads 0 allocates a zeroed block and compare-exchanges it in, 0 → address
@@ -27,8 +27,11 @@ enum SideSlot {
     static let holdStartCPU = 2
     /// The thread token of the holder that read `holdStartCPU`.
     static let holdStartThread = 3
+    /// When (wall clock) the latest hold that read the holder's CPU clock began; a timed hold
+    /// reads it only ``LockCore/holderCPUInterval`` after that (LockCore+HolderCPU.swift).
+    static let cpuMeasuredHoldStart = 4
     /// The contended path's own slots, before the counters.
-    static let runtimeSlots = 4
+    static let runtimeSlots = 5
 
     /// The slot of `counter`, one of those kept here (``LockSlot/of(_:)`` returns nil for it);
     /// the slots of the counters kept in the lock's block stay unused.
