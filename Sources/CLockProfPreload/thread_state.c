@@ -113,8 +113,8 @@ void lp_threads_fork_release(void) { lp_spin_unlock(&threads_lock); }
 // interval lies inside the wall one; the release adds both intervals to the lock's
 // `cpu_measured_hold_ns` and `holder_cpu_ns` (`holder_on_cpu` in the report: their ratio, so a
 // sample of the holds measures it as well as all would). The read is a system call: on every
-// timed hold of a lock that waited it cut a two-thread hammer's throughput to 0.76x
-// (docs/performance.md, "Programs as they are"); a lock that never waited pays none (it is never
+// timed hold of a lock that waited it cut a two-thread hammer to 0.76x the library without it
+// (0.60x bare; docs/performance.md, "Programs as they are"); a lock that never waited pays none (it is never
 // flagged). Timed holds live in the thread's own state and are released on the thread that took
 // them, so no other thread reads them.
 
